@@ -1,0 +1,45 @@
+"""Widget blocks: a StreamField block that renders one portal custom element.
+
+A new widget becomes available to editors with one line: `register_widget(...)` below. The
+element's module is `site/widgets/<tag>.js`; the block renders the tag with its settings as
+attributes and loads the module.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+
+class WidgetBlock(blocks.StructBlock):
+    """Base of every widget block; `tag` names the custom element."""
+
+    title = blocks.CharBlock(label=_("titre"), required=False)
+
+    class Meta:
+        template = "cms/blocks/widget.html"
+        icon = "code"
+
+    tag: str = ""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["tag"] = self.meta.tag
+        context["module"] = f"portal/widgets/{self.meta.tag}.js"
+        context["attributes"] = {
+            key: val for key, val in value.items() if key != "title" and val not in ("", None)
+        }
+        return context
+
+
+WIDGET_BLOCKS: list[tuple[str, WidgetBlock]] = []
+
+
+def register_widget(name: str, tag: str, label: str, icon: str = "code", **fields) -> None:
+    block_class = type(
+        f"{name.title().replace('_', '')}WidgetBlock", (WidgetBlock,),
+        {**fields, "Meta": type("Meta", (), {"tag": tag, "label": label, "icon": icon})},
+    )
+    WIDGET_BLOCKS.append((name, block_class()))
+
+
+# The widgets editors can place in portal pages.
+register_widget("me", "portal-me", _("Widget : mon compte et mes droits"), icon="user")

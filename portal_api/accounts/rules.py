@@ -1,0 +1,100 @@
+"""Who may do what, for accounts; and the predicates every app's rules.py builds on.
+
+Object predicates receive `None` when a permission is checked for a whole request (a list, a
+create): they answer True then, and the object check that follows on detail routes decides.
+"""
+
+import rules
+
+from .models import PORTAL_RIGHTS
+
+
+def portal_profile_of(user):
+    """The user's PortalProfile if it gives portal access now (active user, active company)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_staff:
+        return None
+    try:
+        profile = user.portal_profile
+    except Exception:  # RelatedObjectDoesNotExist
+        return None
+    return profile if profile.client_account.active else None
+
+
+def technician_profile_of(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return None
+    try:
+        profile = user.technician_profile
+    except Exception:
+        return None
+    return profile if profile.active else None
+
+
+@rules.predicate
+def is_portal_user(user) -> bool:
+    return portal_profile_of(user) is not None
+
+
+@rules.predicate
+def is_technician(user) -> bool:
+    return technician_profile_of(user) is not None
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+@rules.predicate
+def technician_sees_all(user) -> bool:
+    profile = technician_profile_of(user)
+    return bool(profile and profile.can_see_all_interventions)
+
+
+@rules.predicate
+def technician_creates_interventions(user) -> bool:
+    profile = technician_profile_of(user)
+    return bool(profile and profile.can_create_interventions)
+
+
+def has_right(name: str) -> rules.Predicate:
+    """The portal user holds this right (a field of PortalProfile)."""
+    if name not in PORTAL_RIGHTS:
+        raise ValueError(f"unknown portal right {name!r}")
+
+    @rules.predicate(name=f"has_right:{name}")
+    def predicate(user) -> bool:
+        profile = portal_profile_of(user)
+        return bool(profile and getattr(profile, name))
+
+    return predicate
+
+
+@rules.predicate
+def is_own_company(user, obj) -> bool:
+    """The object belongs to the user's company (staff reach every company)."""
+    if obj is None:
+        return True
+    if is_staff_member(user):
+        return True
+    profile = portal_profile_of(user)
+    return bool(profile and obj.client_account_id == profile.client_account_id)
+
+
+# Areas are rules, not permissions: Django grants every permission to a superuser, but an
+# administrator without a technician profile has no intranet.
+rules.add_rule("access_extranet", is_portal_user)
+rules.add_rule("access_intranet", is_technician)
+rules.add_perm("accounts.view_me", rules.is_authenticated)
+rules.add_perm("accounts.view_company_sites", (is_portal_user | is_staff_member) & is_own_company)
+rules.add_perm(
+    "accounts.view_company_contacts", (is_portal_user | is_staff_member) & is_own_company
+)
+rules.add_perm(
+    "accounts.manage_contacts",
+    (has_right("can_manage_contacts") | is_staff_member) & is_own_company,
+)
+rules.add_perm(
+    "accounts.manage_portal_users",
+    (has_right("can_manage_users") | is_staff_member) & is_own_company,
+)

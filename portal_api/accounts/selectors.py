@@ -1,0 +1,55 @@
+"""Reads for accounts, and the isolation gate every app's selectors start from."""
+
+from django.db.models import QuerySet
+
+from .models import ClientAccount, Contact, PortalProfile, Site, User
+from .rules import is_staff_member, portal_profile_of
+
+
+def client_account_id_for(user: User) -> int | None:
+    """The company a portal user acts for, or None (no access, or inactive company)."""
+    profile = portal_profile_of(user)
+    return profile.client_account_id if profile else None
+
+
+def scope_to_client(queryset: QuerySet, *, user: User, field: str = "client_account") -> QuerySet:
+    """Isolation, applied before anything else: staff see every company, a portal user only
+    his own, anyone else nothing."""
+    if is_staff_member(user):
+        return queryset
+    account_id = client_account_id_for(user)
+    if account_id is None:
+        return queryset.none()
+    lookup = "pk" if field == "pk" else f"{field}_id"
+    return queryset.filter(**{lookup: account_id})
+
+
+def user_get_me(*, user: User) -> User:
+    """The acting user with what /api/v1/me/ shows, in one query."""
+    return (
+        User.objects.select_related(
+            "portal_profile__client_account", "technician_profile"
+        ).get(pk=user.pk)
+    )
+
+
+def client_account_list(*, user: User) -> QuerySet[ClientAccount]:
+    return scope_to_client(ClientAccount.objects.all(), user=user, field="pk")
+
+
+def site_list(*, user: User) -> QuerySet[Site]:
+    return scope_to_client(Site.objects.select_related("client_account"), user=user).filter(
+        active=True
+    )
+
+
+def contact_list(*, user: User) -> QuerySet[Contact]:
+    return scope_to_client(Contact.objects.select_related("client_account"), user=user).filter(
+        active=True
+    )
+
+
+def portal_profile_list(*, user: User) -> QuerySet[PortalProfile]:
+    return scope_to_client(
+        PortalProfile.objects.select_related("user", "client_account"), user=user
+    )

@@ -1,0 +1,108 @@
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal_api.accounts.models import ClientAccount
+from portal_api.common.errors import ServiceError
+from portal_api.common.money import round_money, vat_amount
+from portal_api.common.services import number_sequence_next
+
+from .models import Contract, Invoice, InvoiceLine, InvoiceStatus
+
+PAYMENT_TERM_DAYS = 30
+
+
+@transaction.atomic
+def invoice_create_draft(
+    *, client_account: ClientAccount, lines: Iterable[dict], order=None, intervention=None
+) -> Invoice:
+    """A draft invoice; each line is a dict with label, quantity, unit_price_excl_tax,
+    vat_rate and optionally article."""
+    invoice = Invoice.objects.create(client_account=client_account, order=order,
+                                     intervention=intervention)
+    InvoiceLine.objects.bulk_create([
+        InvoiceLine(
+            invoice=invoice, position=i, article=line.get("article"), label=line["label"],
+            quantity=Decimal(line["quantity"]),
+            unit_price_excl_tax=Decimal(line["unit_price_excl_tax"]),
+            vat_rate=Decimal(line["vat_rate"]),
+            total_excl_tax=round_money(
+                Decimal(line["quantity"]) * Decimal(line["unit_price_excl_tax"])
+            ),
+        )
+        for i, line in enumerate(lines)
+    ])
+    _invoice_compute_totals(invoice)
+    return invoice
+
+
+def _invoice_compute_totals(invoice: Invoice) -> None:
+    # VAT is computed per rate on the rate's base, as French invoices show it.
+    bases: dict[Decimal, Decimal] = {}
+    for line in invoice.lines.all():
+        bases[line.vat_rate] = bases.get(line.vat_rate, Decimal(0)) + line.total_excl_tax
+    invoice.total_excl_tax = round_money(sum(bases.values(), Decimal(0)))
+    invoice.total_vat = sum((vat_amount(base, rate) for rate, base in bases.items()), Decimal(0))
+    invoice.total_incl_tax = invoice.total_excl_tax + invoice.total_vat
+    invoice.save(update_fields=["total_excl_tax", "total_vat", "total_incl_tax", "updated_at"])
+
+
+@transaction.atomic
+def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
+                  payment_term_days: int = PAYMENT_TERM_DAYS) -> Invoice:
+    """Give a draft invoice its number (FA-YYYY-NNNNN, gapless per year) and its dates."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise ServiceError(_("Cette facture est déjà émise."), code="already_issued",
+                           status_code=409)
+    if not invoice.lines.exists():
+        raise ServiceError(_("Une facture sans ligne ne peut pas être émise."), code="empty")
+    issue_date = issue_date or timezone.localdate()
+    sequence = number_sequence_next(name="invoice", year=issue_date.year)
+    invoice.year = issue_date.year
+    invoice.sequence = sequence
+    invoice.number = f"FA-{issue_date.year}-{sequence:05d}"
+    invoice.issue_date = issue_date
+    invoice.due_date = issue_date + datetime.timedelta(days=payment_term_days)
+    invoice.status = InvoiceStatus.ISSUED
+    invoice.save()
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_paid(*, invoice: Invoice, paid_at: datetime.date | None = None) -> Invoice:
+    if invoice.status not in (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE):
+        raise ServiceError(_("Seule une facture émise peut être réglée."), code="not_issued",
+                           status_code=409)
+    invoice.status = InvoiceStatus.PAID
+    invoice.paid_at = paid_at or timezone.localdate()
+    invoice.save(update_fields=["status", "paid_at", "updated_at"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_overdue(*, today: datetime.date | None = None) -> int:
+    """Issued invoices past their due date become overdue; returns how many changed."""
+    today = today or timezone.localdate()
+    return Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_date__lt=today).update(
+        status=InvoiceStatus.OVERDUE, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def contract_create(
+    *, client_account: ClientAccount, number: str, title: str, start_date: datetime.date,
+    end_date: datetime.date, annual_amount_excl_tax: Decimal = Decimal(0),
+    visits_per_year: int = 1,
+) -> Contract:
+    contract = Contract(client_account=client_account, number=number, title=title,
+                        start_date=start_date, end_date=end_date,
+                        annual_amount_excl_tax=annual_amount_excl_tax,
+                        visits_per_year=visits_per_year)
+    contract.full_clean()
+    contract.save()
+    return contract

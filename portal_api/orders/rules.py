@@ -1,0 +1,22 @@
+import rules
+
+from portal_api.accounts.rules import has_right, is_own_company, is_staff_member
+
+
+@rules.predicate
+def is_draft(user, order) -> bool:
+    return order is None or order.status == "draft"
+
+
+@rules.predicate
+def is_cancellable(user, order) -> bool:
+    return order is None or order.status == "submitted"
+
+
+can_prepare = has_right("can_prepare_orders")
+can_place = has_right("can_place_orders")
+
+rules.add_perm("orders.view_orders", (can_prepare | can_place | is_staff_member) & is_own_company)
+rules.add_perm("orders.prepare_order", (can_prepare | can_place) & is_own_company & is_draft)
+rules.add_perm("orders.place_order", can_place & is_own_company & is_draft)
+rules.add_perm("orders.cancel_order", can_place & is_own_company & is_cancellable)

@@ -1,0 +1,49 @@
+import rules
+
+from portal_api.accounts.rules import (
+    has_right,
+    is_own_company,
+    is_staff_member,
+    is_technician,
+    technician_creates_interventions,
+    technician_sees_all,
+)
+
+
+@rules.predicate
+def is_assigned(user, intervention) -> bool:
+    if intervention is None:
+        return True
+    return intervention.technicians.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_unlocked(user, intervention) -> bool:
+    return intervention is None or intervention.signed_at is None
+
+
+# Staff of the back office (dispatchers, admins) who are not technicians see everything; a
+# technician only what his profile allows.
+is_back_office = is_staff_member & ~is_technician
+technician_may_see = is_technician & (technician_sees_all | is_assigned)
+
+rules.add_perm(
+    "service.view_equipment",
+    is_staff_member | (has_right("can_view_equipment") & is_own_company),
+)
+rules.add_perm("service.request_intervention",
+               has_right("can_request_interventions") & is_own_company)
+rules.add_perm(
+    "service.view_tickets",
+    is_staff_member
+    | ((has_right("can_request_interventions") | has_right("can_follow_interventions"))
+       & is_own_company),
+)
+rules.add_perm(
+    "service.view_intervention",
+    is_back_office | technician_may_see
+    | (has_right("can_follow_interventions") & is_own_company),
+)
+rules.add_perm("service.create_intervention", is_back_office | technician_creates_interventions)
+rules.add_perm("service.edit_intervention_sheet",
+               (is_back_office | technician_may_see) & is_unlocked)
