@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from portal_api.accounts.signals import CLIENTS_GROUP, TECHNICIANS_GROUP
 
@@ -23,7 +25,13 @@ def portal_pages_ensure() -> PortalHomePage:
     editors left them."""
     home = PortalHomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        # Wagtail's migrations create the locale and the tree's root; a flushed database
+        # (transactional tests) has neither.
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(
+            settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root")
+        )
         home = root.add_child(instance=PortalHomePage(
             title="Bienvenue sur votre portail", slug="accueil",
             intro=[

@@ -136,6 +136,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Both login forms (portal and Wagtail admin) post the e-mail as "username".
+AXES_USERNAME_FORM_FIELD = "username"
 # Per account, not per IP: a client company's users often share one office IP behind NAT, and
 # locking the IP would lock them all out because of one colleague's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

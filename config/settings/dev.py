@@ -8,3 +8,6 @@ SECRET_KEY = SECRET_KEY or "dev-only-not-secret-atelier-portal"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Serve site/ straight from the finders: no collectstatic needed in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -13,3 +13,12 @@ ALLOWED_HOSTS = ["*"]
 # Tests decide per case whether tasks go through the broker; the eager default keeps the
 # unit tests synchronous.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Stored files of a test run go to a throw-away folder, not the developer's var/.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="atelier-media-")
+STORAGES["private"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="atelier-private-"), "base_url": None},
+}

@@ -19,6 +19,9 @@ class PortalLoginView(auth_views.LoginView):
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        return landing_url_for(self.request.user)
+
 
 class PortalLogoutView(auth_views.LogoutView):
     pass

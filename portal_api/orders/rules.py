@@ -17,6 +17,6 @@ can_prepare = has_right("can_prepare_orders")
 can_place = has_right("can_place_orders")
 
 rules.add_perm("orders.view_orders", (can_prepare | can_place | is_staff_member) & is_own_company)
-rules.add_perm("orders.prepare_order", (can_prepare | can_place) & is_own_company & is_draft)
+rules.add_perm("orders.prepare_order", can_prepare & is_own_company & is_draft)
 rules.add_perm("orders.place_order", can_place & is_own_company & is_draft)
 rules.add_perm("orders.cancel_order", can_place & is_own_company & is_cancellable)
