@@ -1,17 +1,31 @@
+"""Branded error pages; under /api/ the same errors in the API's error shape."""
+
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+
+
+def _api_error(request, status: int, code: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}},
+                            status=status)
+    return None
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, "permission_denied",
+                      _("Vous n'avez pas la permission d'effectuer cette action.")) or render(
+        request, "errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "not_found", _("Ressource introuvable.")) or render(
+        request, "errors/404.html", status=404)
 
 
 def server_error(request):
     # No context processors here: the error may come from them.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    return _api_error(request, 500, "server_error",
+                      _("Erreur interne du serveur. Réessayez dans un instant.")) or (
+        HttpResponseServerError(loader.get_template("errors/500.html").render()))
