@@ -39,7 +39,7 @@ RUN SECRET_KEY=build-only-not-secret \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
     && mkdir -p var/media var/private \
-    && chown -R app:app var
+    && chown app:app var/media var/private
 
 USER app
 
