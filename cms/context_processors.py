@@ -1,12 +1,14 @@
 import rules
-from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def portal(request):
-    """What every portal page's layout needs: the company name and the user's areas."""
+    """What every page's layout needs: the branding and the areas the user may enter."""
+    from .models import BrandingSettings
+
     user = getattr(request, "user", None)
     return {
-        "portal_company_name": settings.PORTAL_COMPANY_NAME,
+        "brand": SimpleLazyObject(lambda: BrandingSettings.load(request_or_site=request)),
         "portal_has_extranet": bool(user and rules.test_rule("access_extranet", user)),
         "portal_has_intranet": bool(user and rules.test_rule("access_intranet", user)),
     }

@@ -1,26 +1,81 @@
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import StreamField
-from wagtail.models import Page
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from portal_api.common.storage import private_storage
 
 from .blocks import BaseStreamBlock
 
+# Rights that can gate a portal page and its menu entry (rules permissions).
+PAGE_PERMISSIONS = [
+    ("catalog.browse_catalog", _("Consulter le catalogue")),
+    ("orders.view_orders", _("Commandes")),
+    ("billing.view_invoices", _("Factures")),
+    ("documents.view_documents", _("Documents")),
+    ("service.view_equipment", _("Parc d'équipements")),
+    ("service.request_intervention", _("Demander une intervention")),
+    ("service.view_intervention", _("Suivre les interventions")),
+    ("accounts.manage_contacts", _("Gérer les contacts")),
+    ("accounts.manage_portal_users", _("Gérer les accès portail")),
+    ("service.create_intervention", _("Créer une intervention (techniciens)")),
+]
+
+
+class PortalDocument(AbstractDocument):
+    """Wagtail documents (procedures…) live in the private storage: they are only served by
+    Wagtail's permission-checked view, as attachments, never by a public URL."""
+
+    file = models.FileField(upload_to="documents", storage=private_storage,
+                            verbose_name=_("fichier"))
+    admin_form_fields = Document.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
 
 class BasePortalPage(Page):
+    """A page of the portal. `required_permission` hides it, and its menu entry, from users
+    who lack that right (on top of the audience set by Wagtail's view restrictions)."""
+
     intro = StreamField(BaseStreamBlock(), blank=True, use_json_field=True,
                         verbose_name=_("contenu"))
+    required_permission = models.CharField(
+        _("droit requis"), max_length=60, blank=True, choices=PAGE_PERMISSIONS,
+        help_text=_("Réserve la page (et son entrée de menu) aux utilisateurs ayant ce droit."),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [*Page.settings_panels, FieldPanel("required_permission")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
         abstract = True
+
+    def user_may_see(self, user) -> bool:
+        return not self.required_permission or user.has_perm(self.required_permission)
+
+    def serve(self, request, *args, **kwargs):
+        if not self.user_may_see(request.user):
+            raise PermissionDenied
+        return super().serve(request, *args, **kwargs)
 
 
 class PortalHomePage(BasePortalPage):
     """The public home of the portal (the site root): who we are, how to log in."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ExtranetHomePage", "cms.IntranetHomePage", "cms.StandardPage"]
+    subpage_types = ["cms.ExtranetHomePage", "cms.IntranetHomePage", "cms.StandardPage",
+                     "cms.ProcedureIndexPage", "cms.SearchPage"]
     max_count = 1
     template = "cms/portal_home_page.html"
 
@@ -32,7 +87,7 @@ class ExtranetHomePage(BasePortalPage):
     """Home of the client extranet (/espace-client/), for the "Clients" group."""
 
     parent_page_types = ["cms.PortalHomePage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.PortalPage", "cms.ProcedureIndexPage"]
     max_count = 1
     template = "cms/extranet_home_page.html"
 
@@ -44,7 +99,7 @@ class IntranetHomePage(BasePortalPage):
     """Home of the technicians' intranet (/intranet/), for the "Techniciens" group."""
 
     parent_page_types = ["cms.PortalHomePage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.PortalPage", "cms.ProcedureIndexPage"]
     max_count = 1
     template = "cms/intranet_home_page.html"
 
@@ -62,3 +117,175 @@ class StandardPage(BasePortalPage):
 
     class Meta:
         verbose_name = _("page statique")
+
+
+class PortalPage(BasePortalPage):
+    """A page composed of portal widgets (orders, invoices, interventions…) with text around
+    them."""
+
+    parent_page_types = ["cms.ExtranetHomePage", "cms.IntranetHomePage", "cms.PortalPage"]
+    subpage_types = ["cms.PortalPage"]
+    template = "cms/portal_page.html"
+
+    class Meta:
+        verbose_name = _("page de portail (widgets)")
+
+
+@register_snippet
+class ProcedureCategory(models.Model):
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    position = models.PositiveIntegerField(_("ordre"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("position")]
+
+    class Meta:
+        verbose_name = _("catégorie de procédures")
+        verbose_name_plural = _("catégories de procédures")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcedureIndexPage(BasePortalPage):
+    """The procedure library: procedures grouped by category, searchable."""
+
+    parent_page_types = ["cms.PortalHomePage", "cms.ExtranetHomePage", "cms.IntranetHomePage"]
+    subpage_types = ["cms.ProcedurePage"]
+    template = "cms/procedure_index_page.html"
+
+    class Meta:
+        verbose_name = _("bibliothèque de procédures")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        procedures = (ProcedurePage.objects.live().child_of(self)
+                      .select_related("category").order_by("category__position", "title"))
+        query = request.GET.get("q", "").strip()
+        if query:
+            ids = [p.pk for p in ProcedurePage.objects.live().child_of(self).search(query)]
+            procedures = procedures.filter(pk__in=ids)
+        groups: dict = {}
+        for procedure in procedures:
+            groups.setdefault(procedure.category, []).append(procedure)
+        context.update(query=query, groups=list(groups.items()),
+                       count=sum(len(v) for v in groups.values()))
+        return context
+
+
+class ProcedurePage(BasePortalPage):
+    """A procedure with its downloadable documents, a summary and a revision date."""
+
+    category = models.ForeignKey(ProcedureCategory, on_delete=models.PROTECT,
+                                 related_name="procedures", verbose_name=_("catégorie"))
+    summary = models.TextField(_("résumé"), max_length=600)
+    revision_date = models.DateField(_("date de révision"))
+
+    parent_page_types = ["cms.ProcedureIndexPage"]
+    subpage_types: list[str] = []
+    template = "cms/procedure_page.html"
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("category"), FieldPanel("revision_date"),
+                         FieldPanel("summary")], heading=_("Procédure")),
+        InlinePanel("documents", label=_("Documents à télécharger"), min_num=1),
+        FieldPanel("intro"),
+    ]
+    search_fields = [
+        *BasePortalPage.search_fields,
+        index.SearchField("summary"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("procédure")
+
+
+class ProcedureDocument(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "cms.PortalDocument", on_delete=models.CASCADE, related_name="procedure_links",
+        verbose_name=_("document"),
+    )
+    label = models.CharField(_("libellé"), max_length=150, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("document de procédure")
+
+
+class SearchPage(Page):
+    """Site search over pages and procedures, showing only what the user may see."""
+
+    parent_page_types = ["cms.PortalHomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "cms/search_page.html"
+
+    class Meta:
+        verbose_name = _("page de recherche")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import page_search
+
+        context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "").strip()
+        context["query"] = query
+        context["results"] = page_search(user=request.user, query=query) if query else []
+        return context
+
+
+class FooterLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("libellé"))
+    url = blocks.CharBlock(label=_("adresse (URL ou chemin)"))
+
+
+@register_setting(icon="pick")
+class BrandingSettings(BaseGenericSetting):
+    """The company's branding, used by every page (and the PDFs)."""
+
+    company_name = models.CharField(_("nom de l'entreprise"), max_length=120,
+                                    default="Atelier Services")
+    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("logo"))
+    primary_color = models.CharField(_("couleur principale"), max_length=7, default="#0b5cad",
+                                     help_text=_("Code hexadécimal, ex. #0b5cad"))
+    accent_color = models.CharField(_("couleur d'accent"), max_length=7, default="#f59e0b")
+    address = models.TextField(_("adresse"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    vat_number = models.CharField(_("n° TVA intracommunautaire"), max_length=20, blank=True)
+    legal_mentions = RichTextField(_("mentions légales"), blank=True,
+                                   features=["bold", "italic", "link"])
+    footer_links = StreamField([("link", FooterLinkBlock())], blank=True,
+                               use_json_field=True, verbose_name=_("liens du pied de page"))
+
+    panels = [
+        MultiFieldPanel([FieldPanel("company_name"), FieldPanel("logo"),
+                         FieldPanel("primary_color"), FieldPanel("accent_color")],
+                        heading=_("Identité")),
+        MultiFieldPanel([FieldPanel("address"), FieldPanel("phone"), FieldPanel("email"),
+                         FieldPanel("siret"), FieldPanel("vat_number")],
+                        heading=_("Coordonnées")),
+        FieldPanel("legal_mentions"),
+        FieldPanel("footer_links"),
+    ]
+
+    class Meta:
+        verbose_name = _("image de marque")
+
+    def clean(self):
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        for field in ("primary_color", "accent_color"):
+            if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(self, field) or ""):
+                errors[field] = _("Indiquez une couleur au format #RRGGBB.")
+        if errors:
+            raise ValidationError(errors)

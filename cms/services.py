@@ -67,3 +67,157 @@ def portal_pages_ensure() -> PortalHomePage:
         ))
         _restrict_to(intranet, TECHNICIANS_GROUP)
     return home
+
+
+PROCEDURES = [
+    # (audience, category, title, summary, warning, steps)
+    ("clients", "Vos équipements", "Purger un radiateur",
+     "Retirer l'air d'un radiateur qui chauffe mal en haut, sans outil spécial.",
+     "Laissez refroidir le radiateur avant d'ouvrir la vis de purge.",
+     ["Arrêtez le chauffage et laissez refroidir.", "Placez un chiffon sous la vis de purge.",
+      "Ouvrez la vis d'un quart de tour avec une clé de purge.",
+      "Refermez dès que l'eau coule sans bulles.",
+      "Vérifiez la pression de la chaudière (1 à 1,5 bar) et complétez si besoin."]),
+    ("clients", "Vos équipements", "Relever le compteur d'une chaudière",
+     "Lire et transmettre le relevé d'heures de fonctionnement de votre chaudière.", "",
+     ["Ouvrez le menu « Informations » de la chaudière.",
+      "Notez le nombre d'heures brûleur.",
+      "Transmettez-le lors de votre demande d'intervention."]),
+    ("clients", "Utiliser le portail", "Demander une intervention",
+     "Les informations à réunir pour une demande traitée au plus vite.", "",
+     ["Repérez le numéro de série sur la plaque signalétique.",
+      "Décrivez le symptôme et depuis quand il se produit.",
+      "Joignez une photo du code erreur affiché.",
+      "Cochez « urgent » seulement en cas d'arrêt complet ou de danger."]),
+    ("technicians", "Sécurité", "Consignation électrique avant intervention",
+     "Séparer, condamner, identifier et vérifier l'absence de tension avant tout travail.",
+     "Port des EPI obligatoire : gants isolants et écran facial.",
+     ["Séparer l'ouvrage de toute source d'énergie.", "Condamner l'organe de séparation.",
+      "Identifier l'ouvrage consigné.", "Vérifier l'absence de tension (VAT).",
+      "Mettre à la terre et en court-circuit si nécessaire."]),
+    ("technicians", "Maintenance", "Entretien annuel d'une chaudière gaz",
+     "Le déroulé de la visite d'entretien réglementaire et les mesures à consigner.",
+     "Contrôlez l'étanchéité du circuit gaz avant remise en service.",
+     ["Contrôle visuel et nettoyage du corps de chauffe.",
+      "Nettoyage du brûleur et contrôle des électrodes.",
+      "Mesure CO et tirage ; consigner les valeurs sur le bon.",
+      "Contrôle des organes de sécurité.", "Remise de l'attestation d'entretien au client."]),
+    ("technicians", "Maintenance", "Mise en service d'une pompe à chaleur",
+     "Contrôles et réglages à la première mise en route d'une PAC air/eau.", "",
+     ["Vérifier le raccordement hydraulique et la pression.",
+      "Contrôler le sens de rotation et l'alimentation électrique.",
+      "Paramétrer la loi d'eau selon le bâtiment.",
+      "Relever les températures départ et retour après 30 minutes."]),
+]
+
+
+def _collection(name: str, group_name: str):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    root = Collection.get_first_root_node()
+    collection = Collection.objects.filter(name=name).first()
+    if collection is None:
+        collection = root.add_child(name=name)
+    group, _ = Group.objects.get_or_create(name=group_name)
+    restriction, _ = CollectionViewRestriction.objects.get_or_create(
+        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.set([group])
+    return collection
+
+
+@transaction.atomic
+def portal_content_ensure() -> None:
+    """The demo content an editor would otherwise write: branding, static pages, the search
+    page, the "Mon compte" portal page, and a procedure library in each area with
+    downloadable PDF procedures rendered now (WeasyPrint). Does nothing where it exists."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from workflows.renderers import render_pdf
+
+    from .models import (
+        BrandingSettings,
+        PortalDocument,
+        PortalPage,
+        ProcedureCategory,
+        ProcedureDocument,
+        ProcedureIndexPage,
+        ProcedurePage,
+        SearchPage,
+        StandardPage,
+    )
+
+    home = portal_pages_ensure()
+    extranet = ExtranetHomePage.objects.get()
+    intranet = IntranetHomePage.objects.get()
+    if ProcedureIndexPage.objects.exists():
+        return
+
+    brand = BrandingSettings.load()
+    brand.company_name = "Atelier Services"
+    brand.address = "12 rue des Artisans\n69007 Lyon"
+    brand.phone = "04 72 00 00 00"
+    brand.email = "service-client@atelier-services.fr"
+    brand.siret = "81234567800019"
+    brand.vat_number = "FR32812345678"
+    brand.legal_mentions = ("<p>Atelier Services SAS au capital de 50 000 € – RCS Lyon "
+                            "812 345 678 – TVA FR32812345678.</p>")
+    brand.footer_links = [("link", {"label": "Mentions légales", "url": "/mentions-legales/"}),
+                          ("link", {"label": "Nous contacter",
+                                    "url": "mailto:service-client@atelier-services.fr"})]
+    brand.save()
+
+    home.add_child(instance=SearchPage(title="Rechercher", slug="recherche"))
+    home.add_child(instance=StandardPage(
+        title="Mentions légales", slug="mentions-legales",
+        intro=[("paragraph", "<p>Éditeur : Atelier Services SAS, 12 rue des Artisans, 69007 "
+                             "Lyon. Hébergement : serveurs de l'entreprise.</p>")],
+    ))
+    extranet.add_child(instance=PortalPage(
+        title="Mon compte", slug="mon-compte", show_in_menus=True,
+        intro=[("paragraph", "<p>Vos coordonnées, votre société et vos droits.</p>"),
+               ("me", {"title": ""})],
+    ))
+    extranet.add_child(instance=StandardPage(
+        title="Conditions d'intervention", slug="conditions-intervention", show_in_menus=True,
+        intro=[("heading", "Nos engagements"),
+               ("paragraph", "<p>Intervention sous 24 h ouvrées pour une demande urgente, "
+                             "sous 5 jours ouvrés sinon.</p>"),
+               ("callout", {"tone": "info",
+                            "text": "<p>Astreinte le week-end pour les contrats Premium.</p>"})],
+    ))
+    intranet.add_child(instance=StandardPage(
+        title="Consignes de sécurité", slug="consignes-securite", show_in_menus=True,
+        intro=[("paragraph", "<p>EPI obligatoires sur tout chantier. En cas d'accident, "
+                             "appelez le 112 puis le responsable d'astreinte.</p>")],
+    ))
+    libraries = {
+        "clients": extranet.add_child(instance=ProcedureIndexPage(
+            title="Procédures et notices", slug="procedures", show_in_menus=True)),
+        "technicians": intranet.add_child(instance=ProcedureIndexPage(
+            title="Procédures techniques", slug="procedures", show_in_menus=True)),
+    }
+    collections = {
+        "clients": _collection("Procédures clients", CLIENTS_GROUP),
+        "technicians": _collection("Procédures techniciens", TECHNICIANS_GROUP),
+    }
+    revision = datetime.date(2026, 9, 1)
+    for position, (audience, category_name, title, summary, warning, steps) in enumerate(
+        PROCEDURES, start=1
+    ):
+        category, _ = ProcedureCategory.objects.get_or_create(name=category_name)
+        reference = f"PROC-{position:03d}"
+        pdf = render_pdf(template="pdf/procedure.html", context={
+            "title": title, "summary": summary, "warning": warning, "steps": steps,
+            "category": category_name, "revision_date": revision, "reference": reference,
+            "company_name": brand.company_name, "primary_color": brand.primary_color,
+        })
+        document = PortalDocument(title=title, collection=collections[audience])
+        document.file.save(f"{reference.lower()}.pdf", ContentFile(pdf), save=False)
+        document.save()
+        procedure = ProcedurePage(title=title, summary=summary, category=category,
+                                  revision_date=revision)
+        procedure.documents.add(ProcedureDocument(document=document, label=f"{title} (PDF)"))
+        libraries[audience].add_child(instance=procedure)

@@ -1,5 +1,8 @@
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from wagtail import hooks
+
+from .selectors import document_may_be_seen
 
 
 @hooks.register("on_serve_page", order=-10)
@@ -17,3 +20,13 @@ def forbid_logged_in_users_outside_their_audience(callback):
         return callback(page, request, serve_args, serve_kwargs)
 
     return inner
+
+
+@hooks.register("before_serve_document")
+def check_the_pages_of_the_document(document, request):
+    """A document of a technicians' procedure is no more public than the procedure itself."""
+    if document_may_be_seen(user=request.user, document=document):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "/connexion/")
+    raise PermissionDenied

@@ -202,8 +202,13 @@ STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "service-clien
 WAGTAIL_SITE_NAME = "Atelier Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # plain ASCII URLs, easy to type and to share
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents live in the private storage and go through Wagtail's checked view, always as
+# attachments (never inline: no SVG or HTML rendered from our origin).
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.PortalDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_USER_CUSTOM_FIELDS = ["phone"]
@@ -263,8 +268,6 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 
-# Business settings
-PORTAL_COMPANY_NAME = os.environ.get("PORTAL_COMPANY_NAME", "Atelier Services")
 
 LOGGING = {
     "version": 1,
@@ -276,5 +279,7 @@ LOGGING = {
         # Wagtail's background tasks log every run at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -2,6 +2,7 @@ import rules
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -25,6 +26,15 @@ class PortalLoginView(auth_views.LoginView):
 
 class PortalLogoutView(auth_views.LogoutView):
     pass
+
+
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    """Always the same answer, whether the address is known or not."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
 
 
 def landing_url_for(user) -> str:

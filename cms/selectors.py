@@ -1,0 +1,80 @@
+"""Reads of the page tree, always for one user: what he may see, nothing more."""
+
+from django.db.models import QuerySet
+from wagtail.models import Page, PageViewRestriction
+
+from .models import BasePortalPage, ExtranetHomePage, IntranetHomePage, ProcedureDocument
+
+
+class _RestrictionRequest:
+    """The little of a request that Wagtail's accept_request reads: the user and a session
+    (password restrictions never pass here)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.session = {}
+
+
+def pages_visible_to(*, user, queryset: QuerySet | None = None) -> QuerySet:
+    """Live pages whose view restrictions (audience by group) the user passes."""
+    queryset = (queryset if queryset is not None else Page.objects.all()).live()
+    request = _RestrictionRequest(user)
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if not restriction.accept_request(request):
+            queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+    return queryset
+
+
+def _right_allows(page, user) -> bool:
+    return not isinstance(page, BasePortalPage) or page.user_may_see(user)
+
+
+def page_search(*, user, query: str, limit: int = 50) -> list[Page]:
+    """Pages and procedures matching the query that the user may open."""
+    results = pages_visible_to(user=user).specific().search(query)[:limit]
+    return [page for page in results if _right_allows(page, user)]
+
+
+def menu_for(*, user, home: Page) -> list[Page]:
+    """The menu entries under an area's home: children shown in menus, visible to the user,
+    minus those gated by a right he lacks."""
+    children = pages_visible_to(user=user, queryset=home.get_children().in_menu()).specific()
+    return [page for page in children if _right_allows(page, user)]
+
+
+def area_home_for(*, page: Page | None) -> Page | None:
+    """The extranet or intranet home a page belongs to, if any."""
+    if page is None:
+        return None
+    for model in (ExtranetHomePage, IntranetHomePage):
+        home = model.objects.live().first()
+        if home is not None and page.path.startswith(home.path):
+            return home
+    return None
+
+
+def document_may_be_seen(*, user, document) -> bool:
+    """A document attached to procedures is visible if one of those pages is; one attached to
+    none follows its collection's restrictions (checked by Wagtail itself)."""
+    page_ids = list(ProcedureDocument.objects.filter(document=document)
+                    .values_list("page_id", flat=True))
+    if not page_ids:
+        return True
+    visible = pages_visible_to(user=user, queryset=Page.objects.filter(pk__in=page_ids))
+    return any(_right_allows(page, user) for page in visible.specific())
+
+
+def public_pages() -> QuerySet:
+    """What the headless API may serve: live pages with no view restriction at all."""
+    return Page.objects.live().public()
+
+
+def public_documents(queryset: QuerySet) -> QuerySet:
+    """Documents in a public collection and not attached to any non-public page."""
+    from wagtail.models import CollectionViewRestriction
+
+    restricted_collections = CollectionViewRestriction.objects.values_list("collection_id",
+                                                                           flat=True)
+    private_page_ids = Page.objects.not_public().values_list("pk", flat=True)
+    return (queryset.exclude(collection_id__in=restricted_collections)
+            .exclude(procedure_links__page_id__in=private_page_ids).distinct())

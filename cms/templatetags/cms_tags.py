@@ -1,0 +1,20 @@
+from django import template
+
+from cms.selectors import area_home_for, menu_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def portal_menu(context):
+    """The menu of the area (extranet or intranet) the current page belongs to, as the user
+    may see it: {"home": page, "items": [pages], "current": id of the active entry}."""
+    request = context.get("request")
+    page = context.get("page")
+    home = area_home_for(page=page)
+    if home is None or request is None:
+        return {"home": None, "items": [], "current": None}
+    items = menu_for(user=request.user, home=home)
+    # The entry to highlight: the page itself or the menu entry it sits under.
+    current = next((item.pk for item in items if page.path.startswith(item.path)), home.pk)
+    return {"home": home, "items": items, "current": current}
