@@ -206,6 +206,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False  # plain ASCII URLs, easy to type and to sha
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Documents live in the private storage and go through Wagtail's checked view, always as
 # attachments (never inline: no SVG or HTML rendered from our origin).
+WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.PortalDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
