@@ -1,0 +1,267 @@
+"""Back-office screens for the service: the Action Center (clients' intervention requests:
+those waiting for the staff first, urgent first, then the oldest), and the « Service » menu:
+interventions (lines, time entries, expenses, signature), equipment and technicians."""
+
+from django import forms
+from django.db.models import Case, IntegerField, When
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import Column, StatusFlagColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from portal_api.accounts.wagtail_hooks import TechnicianProfileViewSet
+from portal_api.common.admin_forms import (
+    Cell,
+    ChoiceColumn,
+    PortalSnippetViewSet,
+    ReadOnly,
+    RelatedObjectsPanel,
+    ShortTextColumn,
+    YesNoColumn,
+)
+
+from .admin_forms import EquipmentAdminForm, InterventionAdminForm, TicketAdminForm
+from .models import Equipment, Intervention, Ticket, TicketStatus
+
+
+class TicketViewSet(PortalSnippetViewSet):
+    model = Ticket
+    icon = "warning"
+    menu_label = _("Centre d'actions")
+    menu_name = "centre-actions"
+    menu_order = 150
+    add_to_admin_menu = True
+    list_display = [
+        "number",
+        StatusFlagColumn("urgent", label=_("Urgence"), true_label=_("Urgent"),
+                         sort_key="urgent"),
+        Column("client_account", label=_("Client"), sort_key="client_account__name"),
+        ShortTextColumn("description", label=_("Demande")),
+        ChoiceColumn("status", label=_("Statut")),
+        Column("created_at", label=_("Reçue le"), sort_key="created_at"),
+        Column("intervention", label=_("Intervention"), classname="portal-nowrap"),
+    ]
+    list_filter = ["status", "client_account", "urgent"]
+    search_fields = ["number", "description", "serial_number_typed", "client_account__name",
+                     "client_account__code", "equipment__serial_number"]
+    # The Action Center: the requests still waiting for the staff (received, in progress)
+    # before those already handled; among them urgent first, then the oldest.
+    ordering = ["-to_handle", "-urgent", "created_at"]
+    inspect_view_fields = [
+        "number", "client_account", "requester", "urgent", "status", "description",
+        "equipment", "serial_number_typed", "site", "reply_to", "intervention", "answer",
+        "created_at", "closed_at",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    ReadOnly("number"),
+                    FieldPanel("client_account"),
+                    FieldPanel("requester"),
+                    FieldRowPanel([FieldPanel("urgent"), FieldPanel("status")]),
+                    ReadOnly("created_at", heading=_("Reçue le")),
+                ],
+                heading=_("Demande"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("equipment"), FieldPanel("serial_number_typed")]),
+                    FieldPanel("site"),
+                    FieldPanel("reply_to"),
+                ],
+                heading=_("Problème signalé"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("answer"),
+                    ReadOnly("intervention"),
+                    ReadOnly("closed_at"),
+                ],
+                heading=_("Traitement"),
+            ),
+        ],
+        base_form_class=TicketAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Ticket.objects.select_related("client_account", "intervention").annotate(
+            to_handle=Case(
+                When(status__in=[TicketStatus.RECEIVED, TicketStatus.IN_PROGRESS], then=1),
+                default=0, output_field=IntegerField(),
+            )
+        )
+
+
+intervention_lines_panel = RelatedObjectsPanel(
+    "lines",
+    [
+        Cell(lambda line: line.article.reference, _("Référence")),
+        Cell(lambda line: line.label or line.article.label, _("Désignation")),
+        Cell("quantity", quantity=True),
+        Cell("unit_price_excl_tax", money=True),
+        Cell(lambda line: line.quantity * line.unit_price_excl_tax, _("Total HT"), money=True),
+    ],
+    heading=_("Articles et main-d'œuvre"),
+    empty_text=_("Aucune ligne."),
+    select_related=["article"],
+)
+time_entries_panel = RelatedObjectsPanel(
+    "time_entries",
+    ["date", Cell(lambda e: e.technician.get_full_name() or e.technician.email,
+                  _("Technicien")),
+     "kind", Cell("hours", quantity=True), "comment"],
+    heading=_("Saisies horaires"),
+    empty_text=_("Aucune saisie horaire."),
+    select_related=["technician"],
+)
+expenses_panel = RelatedObjectsPanel(
+    "expenses",
+    ["date", Cell(lambda e: e.technician.get_full_name() or e.technician.email,
+                  _("Technicien")),
+     "kind", Cell("amount", money=True), "comment",
+     Cell(lambda e: e.receipt.title if e.receipt else "", _("Justificatif"))],
+    heading=_("Frais"),
+    empty_text=_("Aucun frais."),
+    select_related=["technician", "receipt"],
+)
+
+
+class InterventionViewSet(PortalSnippetViewSet):
+    model = Intervention
+    icon = "calendar-check"
+    menu_label = _("Interventions")
+    list_display = [
+        "number",
+        Column("client_account", label=_("Client"), sort_key="client_account__name"),
+        Column("site", label=_("Site")),
+        ChoiceColumn("status", label=_("Statut")),
+        Column("planned_start", label=_("Début prévu"), sort_key="planned_start"),
+        Column("technician_names", label=_("Techniciens"),
+               accessor=lambda i: ", ".join(
+                   t.get_full_name() or t.email for t in i.technicians.all())),
+        YesNoColumn("under_warranty", label=_("Garantie")),
+        StatusFlagColumn("signed_at", label=_("Signature"), true_label=_("Signé"),
+                         accessor=lambda i: i.signed_at is not None),
+    ]
+    list_filter = ["status", "client_account", "under_warranty"]
+    search_fields = ["number", "description", "work_done", "client_account__name",
+                     "client_account__code", "equipment__serial_number"]
+    ordering = ["-planned_start", "-id"]
+    related_panels = [intervention_lines_panel, time_entries_panel, expenses_panel]
+    inspect_view_fields = [
+        "number", "client_account", "site", "equipment", "contract", "status", "description",
+        "planned_start", "planned_end", "technicians", "departure_at", "arrival_at", "end_at",
+        "return_at", "meter_reading", "work_done", "comments", "under_warranty",
+        "signer_name", "signed_at", "report", "created_by",
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    ReadOnly("number"),
+                    FieldRowPanel([FieldPanel("client_account"), FieldPanel("site")]),
+                    FieldRowPanel([FieldPanel("equipment"), FieldPanel("contract")]),
+                    FieldRowPanel([FieldPanel("status"), FieldPanel("under_warranty")]),
+                    FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("planned_start"), FieldPanel("planned_end")]),
+                    FieldPanel("technicians", widget=forms.CheckboxSelectMultiple),
+                ],
+                heading=_("Intervention"),
+            ),
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("departure_at"), FieldPanel("arrival_at")]),
+                    FieldRowPanel([FieldPanel("end_at"), FieldPanel("return_at")]),
+                    FieldPanel("meter_reading"),
+                    FieldPanel("work_done"),
+                    FieldPanel("comments"),
+                ],
+                heading=_("Fiche"),
+            ),
+            ObjectList(
+                [intervention_lines_panel, time_entries_panel, expenses_panel],
+                heading=_("Lignes, temps et frais"),
+            ),
+            ObjectList(
+                [
+                    ReadOnly("signer_name"),
+                    ReadOnly("signed_at"),
+                    ReadOnly("signature_image"),
+                    ReadOnly("report"),
+                    ReadOnly("created_by"),
+                ],
+                heading=_("Signature et bon"),
+            ),
+        ],
+        base_form_class=InterventionAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Intervention.objects.select_related("client_account", "site").prefetch_related(
+            "technicians"
+        )
+
+
+class EquipmentViewSet(PortalSnippetViewSet):
+    model = Equipment
+    icon = "cogs"
+    menu_label = _("Équipements")
+    list_display = [
+        "__str__",
+        Column("client_account", label=_("Client"), sort_key="client_account__name"),
+        Column("site", label=_("Site")),
+        Column("install_date", label=_("Mise en service"), sort_key="install_date"),
+        Column("warranty_end", label=_("Fin de garantie"), sort_key="warranty_end"),
+        Column("contract", label=_("Contrat")),
+        YesNoColumn("active", label=_("En service")),
+    ]
+    list_filter = ["client_account", "active"]
+    search_fields = ["serial_number", "label", "brand", "model", "client_account__name",
+                     "client_account__code", "site__name"]
+    ordering = ["client_account__name", "serial_number"]
+    related_panels = [
+        RelatedObjectsPanel(
+            "meter_readings", ["read_at", Cell("value", quantity=True), "intervention"],
+            heading=_("Relevés compteur"), empty_text=_("Aucun relevé."),
+            select_related=["intervention"],
+        ),
+        RelatedObjectsPanel(
+            "interventions", ["number", "status", "planned_start", "work_done"],
+            heading=_("Interventions"), empty_text=_("Aucune intervention."),
+        ),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("client_account"), FieldPanel("site")]),
+            FieldRowPanel([FieldPanel("serial_number"), FieldPanel("label")]),
+            FieldRowPanel([FieldPanel("brand"), FieldPanel("model")]),
+            FieldRowPanel([FieldPanel("install_date"), FieldPanel("warranty_end")]),
+            FieldPanel("contract"),
+            FieldPanel("active"),
+            *related_panels,
+        ],
+        base_form_class=EquipmentAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Equipment.objects.select_related("client_account", "site", "contract")
+
+
+class ServiceGroup(SnippetViewSetGroup):
+    menu_label = _("Service")
+    menu_icon = "calendar-check"
+    menu_order = 210
+    items = (InterventionViewSet, EquipmentViewSet, TechnicianProfileViewSet)
+
+
+register_snippet(TicketViewSet)
+register_snippet(ServiceGroup)
