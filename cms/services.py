@@ -114,7 +114,7 @@ PROCEDURES = [
 def _collection(name: str, group_name: str):
     from wagtail.models import Collection, CollectionViewRestriction
 
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = Collection.objects.filter(name=name).first()
     if collection is None:
         collection = root.add_child(name=name)

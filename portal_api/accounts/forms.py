@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .rules import portal_profile_of
@@ -40,3 +40,10 @@ class PortalAuthenticationForm(AuthenticationForm):
         if portal_profile_of(user) is None:
             raise forms.ValidationError(self.error_messages["company_inactive"],
                                         code="company_inactive")
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from portal_api.common.api import ScopedReadOnlyViewSet
 
 from . import selectors
-from .forms import PortalAuthenticationForm
+from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 from .serializers import ContactSerializer, MeSerializer, SiteSerializer
 
 
@@ -32,6 +32,7 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     """Always the same answer, whether the address is known or not."""
 
     template_name = "accounts/password_reset.html"
+    form_class = PortalPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

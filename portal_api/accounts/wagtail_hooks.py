@@ -3,7 +3,6 @@
 and Wagtail's user screens adapted to our user model."""
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -26,14 +25,6 @@ from .admin_forms import (
     TechnicianProfileAdminForm,
 )
 from .models import ClientAccount, Contact, PortalProfile, Site, TechnicianProfile
-
-# Wagtail 8 no longer reads WAGTAIL_USER_CUSTOM_FIELDS: its user screens are a viewset named by
-# the wagtail.users app config. Point it at ours (phone, staff flag) before Wagtail's own
-# register_admin_viewset hook builds it; hooks run only once every wagtail_hooks module has
-# been imported, so the order of INSTALLED_APPS does not matter.
-apps.get_app_config("wagtailusers").user_viewset = (
-    "portal_api.accounts.admin_forms.PortalUserViewSet"
-)
 
 
 def _address_panel():

@@ -72,6 +72,8 @@ class Invoice(TimeStampedModel):
 
 
 class InvoiceLine(models.Model):
+    wagtail_reference_index_ignore = True
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines",
                                 verbose_name=_("facture"))
     position = models.PositiveIntegerField(_("ordre"), default=0)

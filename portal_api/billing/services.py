@@ -75,6 +75,7 @@ def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
 
 @transaction.atomic
 def invoice_mark_paid(*, invoice: Invoice, paid_at: datetime.date | None = None) -> Invoice:
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status not in (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE):
         raise ServiceError(_("Seule une facture émise peut être réglée."), code="not_issued",
                            status_code=409)

@@ -104,6 +104,8 @@ class Article(TimeStampedModel):
 class BundleComponent(models.Model):
     """A line of an ouvrage (bundle): an article or labour with its quantity."""
 
+    wagtail_reference_index_ignore = True
+
     bundle = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="components",
                                verbose_name=_("ouvrage"))
     component = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="used_in",

@@ -1793,7 +1793,7 @@ def seed_demo(*, log: Log | None = None) -> bool:
             "Ces adresses existent déjà sans les données de démonstration : "
             + ", ".join(taken) + ". Utilisez une base vide (ou supprimez ces comptes)."
         )
-    from cms.services import portal_pages_ensure
+    from cms.services import portal_content_ensure
 
     started = time.monotonic()
     with transaction.atomic():
@@ -1807,7 +1807,7 @@ def seed_demo(*, log: Log | None = None) -> bool:
         started_index = time.monotonic()
         _reference_index_update()
         log(f"  Index des références Wagtail : {time.monotonic() - started_index:.1f} s")
-        portal_pages_ensure()
+        portal_content_ensure()
     log(f"Données de démonstration créées en {time.monotonic() - started:.1f} s.")
     return True
 

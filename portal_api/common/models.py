@@ -6,6 +6,10 @@ class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
+    # Business records are not CMS content: Wagtail's reference index (which tracks what
+    # pages use) would only slow every write.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         abstract = True
 

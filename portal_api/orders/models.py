@@ -74,6 +74,8 @@ class Order(TimeStampedModel):
 
 
 class OrderLine(models.Model):
+    wagtail_reference_index_ignore = True
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines",
                               verbose_name=_("commande"))
     position = models.PositiveIntegerField(_("ordre"), default=0)

@@ -89,8 +89,9 @@ def order_submit(*, order: Order, submitted_by: User | None,
     OrderLine.objects.bulk_update(lines, ["unit_price_excl_tax", "vat_rate", "label"])
 
     now = timezone.now()
-    sequence = number_sequence_next(name="order", year=timezone.localdate().year)
-    order.number = f"CO-{timezone.localdate().year}-{sequence:06d}"
+    year = timezone.localdate(now).year  # once: the number and its sequence share the year
+    sequence = number_sequence_next(name="order", year=year)
+    order.number = f"CO-{year}-{sequence:06d}"
     order.status = OrderStatus.SUBMITTED
     order.submitted_by = submitted_by
     order.submitted_at = now

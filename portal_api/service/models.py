@@ -51,6 +51,8 @@ class Equipment(TimeStampedModel):
 
 
 class MeterReading(models.Model):
+    wagtail_reference_index_ignore = True
+
     equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE,
                                   related_name="meter_readings", verbose_name=_("équipement"))
     value = models.DecimalField(_("relevé compteur"), max_digits=14, decimal_places=2)
@@ -214,6 +216,8 @@ class Intervention(TimeStampedModel):
 
 
 class InterventionLine(models.Model):
+    wagtail_reference_index_ignore = True
+
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE,
                                      related_name="lines", verbose_name=_("intervention"))
     position = models.PositiveIntegerField(_("ordre"), default=0)
@@ -243,6 +247,8 @@ class TimeEntryKind(models.TextChoices):
 
 
 class TimeEntry(models.Model):
+    wagtail_reference_index_ignore = True
+
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE,
                                      related_name="time_entries", verbose_name=_("intervention"))
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -277,6 +283,8 @@ class ExpenseKind(models.TextChoices):
 
 
 class Expense(models.Model):
+    wagtail_reference_index_ignore = True
+
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE,
                                      related_name="expenses", verbose_name=_("intervention"))
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

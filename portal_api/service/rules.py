@@ -28,7 +28,7 @@ is_back_office = is_staff_member & ~is_technician
 technician_may_see = is_technician & (technician_sees_all | is_assigned)
 
 rules.add_perm(
-    "service.view_equipment",
+    "service.consult_equipment",
     is_staff_member | (has_right("can_view_equipment") & is_own_company),
 )
 rules.add_perm("service.request_intervention",
@@ -40,7 +40,7 @@ rules.add_perm(
        & is_own_company),
 )
 rules.add_perm(
-    "service.view_intervention",
+    "service.consult_intervention",
     is_back_office | technician_may_see
     | (has_right("can_follow_interventions") & is_own_company),
 )

@@ -29,14 +29,14 @@ def equipment_create(
 def ticket_create(
     *, client_account: ClientAccount, requester: User | None, description: str,
     equipment: Equipment | None = None, serial_number_typed: str = "", urgent: bool = False,
-    reply_to: Contact | None = None,
+    reply_to: Contact | None = None, site: Site | None = None,
 ) -> Ticket:
     year = timezone.localdate().year
     number = f"DI-{year}-{number_sequence_next(name='ticket', year=year):06d}"
     ticket = Ticket(
         number=number, client_account=client_account, requester=requester,
         description=description, equipment=equipment, serial_number_typed=serial_number_typed,
-        site=equipment.site if equipment else None, urgent=urgent, reply_to=reply_to,
+        site=equipment.site if equipment else site, urgent=urgent, reply_to=reply_to,
     )
     ticket.full_clean()
     ticket.save()
@@ -59,8 +59,12 @@ def intervention_create(
         number=number, client_account=client_account, site=site, equipment=equipment,
         contract=equipment.contract if equipment else None, description=description,
         planned_start=planned_start, planned_end=planned_end, created_by=created_by,
-        under_warranty=bool(equipment and equipment.warranty_end
-                            and equipment.warranty_end >= timezone.localdate()),
+        # Under warranty on the day of the visit (today when it is not planned yet).
+        under_warranty=bool(
+            equipment and equipment.warranty_end
+            and equipment.warranty_end >= (timezone.localdate(planned_start) if planned_start
+                                           else timezone.localdate())
+        ),
         status=InterventionStatus.PLANNED if planned_start and technicians
         else InterventionStatus.TO_PLAN,
     )

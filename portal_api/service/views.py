@@ -9,6 +9,7 @@ class EquipmentViewSet(ScopedReadOnlyViewSet):
 
     selector = selectors.equipment_list
     serializer_class = EquipmentSerializer
-    rules_permissions = {"list": "service.view_equipment", "retrieve": "service.view_equipment"}
+    rules_permissions = {"list": "service.consult_equipment",
+                         "retrieve": "service.consult_equipment"}
     filterset_fields = ["site", "contract"]
     ordering_fields = ["serial_number", "install_date", "warranty_end"]

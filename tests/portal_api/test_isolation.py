@@ -95,7 +95,7 @@ def test_technician_sees_only_his_interventions_unless_allowed(julie, dupond_com
                                technicians=[julie])
     intervention_create(client_account=dupond_company, site=site, created_by=None)
     assert list(service_selectors.intervention_list(user=julie)) == [hers]
-    assert julie.has_perm("service.view_intervention", hers)
+    assert julie.has_perm("service.consult_intervention", hers)
     other = service_selectors.intervention_list(user=TechnicianProfileFactory().user)
     assert not other.exists()
     chief = TechnicianProfileFactory(can_see_all_interventions=True).user

@@ -31,7 +31,8 @@ class TestMe:
         assert data["areas"] == ["extranet"]
 
     def test_martin_has_the_reverse_rights(self, api_as, martin):
-        rights = {r["code"]: r["granted"] for r in api_as(martin).get("/api/v1/me/").json()["rights"]}
+        me = api_as(martin).get("/api/v1/me/").json()
+        rights = {r["code"]: r["granted"] for r in me["rights"]}
         assert rights["place_orders"] is False
         assert rights["request_interventions"] is True
 

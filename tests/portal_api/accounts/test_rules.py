@@ -18,10 +18,10 @@ PERMISSION_OF_RIGHT = {
     "can_prepare_orders": "orders.prepare_order",
     "can_place_orders": "orders.place_order",
     "can_request_interventions": "service.request_intervention",
-    "can_follow_interventions": "service.view_intervention",
+    "can_follow_interventions": "service.consult_intervention",
     "can_view_invoices": "billing.view_invoices",
     "can_view_documents": "documents.view_documents",
-    "can_view_equipment": "service.view_equipment",
+    "can_view_equipment": "service.consult_equipment",
     "can_manage_contacts": "accounts.manage_contacts",
     "can_manage_users": "accounts.manage_portal_users",
 }
@@ -51,10 +51,10 @@ def test_seed_scenario_rights(dupond, martin):
     assert dupond.has_perm("orders.place_order")
     assert dupond.has_perm("orders.prepare_order")
     assert not dupond.has_perm("service.request_intervention")
-    assert not dupond.has_perm("service.view_equipment")
+    assert not dupond.has_perm("service.consult_equipment")
     assert martin.has_perm("service.request_intervention")
-    assert martin.has_perm("service.view_intervention")
-    assert martin.has_perm("service.view_equipment")
+    assert martin.has_perm("service.consult_intervention")
+    assert martin.has_perm("service.consult_equipment")
     assert not martin.has_perm("orders.place_order")
     assert not martin.has_perm("orders.prepare_order")
 
@@ -96,12 +96,12 @@ def test_technician_rights(julie, dispatcher):
 
     assert rules.test_rule("access_intranet", julie)
     assert not rules.test_rule("access_extranet", julie)
-    assert julie.has_perm("service.view_equipment")
+    assert julie.has_perm("service.consult_equipment")
     assert julie.has_perm("service.create_intervention")
     assert julie.has_perm("catalog.browse_catalog")
     # A dispatcher is staff but has no intranet.
     assert not rules.test_rule("access_intranet", dispatcher)
-    assert dispatcher.has_perm("service.view_intervention")
+    assert dispatcher.has_perm("service.consult_intervention")
 
 
 @pytest.mark.django_db

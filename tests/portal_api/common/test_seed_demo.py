@@ -160,9 +160,9 @@ class TestScenario:
 
         assert dupond.has_perm("orders.place_order")
         assert not dupond.has_perm("service.request_intervention")
-        assert not dupond.has_perm("service.view_equipment")
+        assert not dupond.has_perm("service.consult_equipment")
         assert martin.has_perm("service.request_intervention")
-        assert martin.has_perm("service.view_equipment")
+        assert martin.has_perm("service.consult_equipment")
         assert not martin.has_perm("orders.place_order")
 
     def test_martins_urgent_request_waits_in_the_action_center(self):
@@ -176,8 +176,8 @@ class TestScenario:
         other, martin = user(OTHER), user(MARTIN)
         assert other.portal_profile.client_account.code != "DUPOND"
         dupond_intervention = Intervention.objects.filter(client_account__code="DUPOND").first()
-        assert martin.has_perm("service.view_intervention", dupond_intervention)
-        assert not other.has_perm("service.view_intervention", dupond_intervention)
+        assert martin.has_perm("service.consult_intervention", dupond_intervention)
+        assert not other.has_perm("service.consult_intervention", dupond_intervention)
         dupond_order = Order.objects.filter(client_account__code="DUPOND").first()
         assert user(DUPOND).has_perm("orders.view_orders", dupond_order)
         assert not other.has_perm("orders.view_orders", dupond_order)
