@@ -58,7 +58,7 @@ front: node_modules/.stamp-npm
 node_modules/.stamp-npm: package-lock.json package.json
 	@echo "==> Installing the front-end packages (npm ci)"
 	npm ci --no-audit --no-fund
-	@touch $@
+	@mkdir -p node_modules && touch $@
 else
 front:
 	@true
@@ -86,7 +86,8 @@ lint: $(VENV)/.stamp-dev
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf $(VENV) node_modules site/dist var/static .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules site/dist var/static .pytest_cache .ruff_cache test-artifacts \
+		*.egg-info
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
