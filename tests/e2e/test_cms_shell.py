@@ -45,7 +45,9 @@ def test_switch_to_english(page, content, dupond, screenshot):
     expect(page.locator("portal-me h3")).to_have_text("My rights on the portal")
     expect(page.locator("portal-me [data-right=place_orders]")).to_contain_text("Place orders")
     screenshot("extranet-home-english")
-    page.goto("/connexion/")
+    # The language stays chosen after logging out.
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile("/connexion/$"))
     expect(page.get_by_role("link", name="Forgot your password?")).to_be_visible()
 
 
