@@ -197,6 +197,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Atelier Portal <portail@example.fr>")
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "service-client@example.fr")
+# Catalogue: at or below this quantity available, an article shows as "low" stock.
+CATALOG_LOW_STOCK_THRESHOLD = 5
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Atelier Portal"

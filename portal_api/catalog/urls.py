@@ -2,6 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .views import ArticleFamilyViewSet, ArticleViewSet
+
 router = SimpleRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("article-families", ArticleFamilyViewSet, basename="article-family")
 
 urlpatterns = router.urls

@@ -47,6 +47,8 @@ class Order(TimeStampedModel):
     total_incl_tax = models.DecimalField(_("total TTC"), max_digits=14, decimal_places=2,
                                          default=0)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
+    # Set once the placement e-mails are sent, so that the task never sends them twice.
+    placed_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("commande")

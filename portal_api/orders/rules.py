@@ -1,3 +1,10 @@
+"""Who may do what with orders.
+
+The `*_order` permissions take the order's state into account (what the widget may offer);
+the `*_orders` ones only say whether the user may try at all (what an endpoint lets through:
+the service then answers 409 for an order in the wrong state, rather than a misleading 403).
+"""
+
 import rules
 
 from portal_api.accounts.rules import has_right, is_own_company, is_staff_member
@@ -20,3 +27,7 @@ rules.add_perm("orders.view_orders", (can_prepare | can_place | is_staff_member)
 rules.add_perm("orders.prepare_order", can_prepare & is_own_company & is_draft)
 rules.add_perm("orders.place_order", can_place & is_own_company & is_draft)
 rules.add_perm("orders.cancel_order", can_place & is_own_company & is_cancellable)
+# Endpoint gates, whatever the order's state.
+rules.add_perm("orders.prepare_orders", can_prepare & is_own_company)
+rules.add_perm("orders.place_orders", can_place & is_own_company)
+rules.add_perm("orders.cancel_orders", can_place & is_own_company)

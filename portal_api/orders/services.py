@@ -1,9 +1,12 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal_api.accounts.models import ClientAccount, Site, User
@@ -45,18 +48,31 @@ def order_submit(*, order: Order, submitted_by: User | None,
             return previous
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.DRAFT:
+        if idempotency_key and order.idempotency_key == idempotency_key:
+            return order  # a concurrent repeat of the same request placed it meanwhile
         raise ServiceError(_("Cette commande a déjà été passée."), code="not_draft",
                            status_code=409)
-    lines = list(order.lines.select_related("article"))
+    lines = list(order.lines.all())
     if not lines:
         raise ServiceError(_("Ajoutez au moins un article avant de passer la commande."),
                            code="empty", fields={"lines": [_("La commande est vide.")]})
     # Lock the articles in a fixed order so that two placements cannot deadlock.
     articles = {
-        a.pk: a for a in Article.objects.select_for_update().filter(
+        a.pk: a for a in Article.objects.select_for_update(of=("self",)).select_related(
+            "family").filter(
             pk__in={line.article_id for line in lines}
         ).order_by("pk")
     }
+    unavailable = [
+        {"article": a.reference, "label": a.label}
+        for a in articles.values()
+        if not (a.active and a.visible_to_clients and a.family.visible_to_clients)
+    ]
+    if unavailable:
+        raise ServiceError(
+            _("Certains articles ne sont plus proposés : retirez-les de la commande."),
+            code="article_unavailable", fields={"lines": unavailable}, status_code=409,
+        )
     wanted: dict[int, Decimal] = {}
     for line in lines:
         wanted[line.article_id] = wanted.get(line.article_id, Decimal(0)) + line.quantity
@@ -100,6 +116,9 @@ def order_submit(*, order: Order, submitted_by: User | None,
     order.total_vat = sum((vat_amount(b, r) for r, b in bases.items()), Decimal(0))
     order.total_incl_tax = order.total_excl_tax + order.total_vat
     order.save()
+    from workflows.tasks.orders import order_placed_notify_task
+
+    order_placed_notify_task.delay_on_commit(order.pk)
     return order
 
 
@@ -112,9 +131,13 @@ def _release_reservation(order: Order) -> None:
 
 
 @transaction.atomic
-def order_cancel(*, order: Order) -> Order:
-    """Cancel a placed order not yet confirmed by the staff; its stock is released."""
+def order_cancel(*, order: Order, placed_only: bool = False) -> Order:
+    """Cancel a placed order not yet confirmed by the staff; its stock is released.
+    `placed_only` (the client's API): a draft is deleted, not cancelled."""
     order = Order.objects.select_for_update().get(pk=order.pk)
+    if placed_only and order.status == OrderStatus.DRAFT:
+        raise ServiceError(_("Une commande en préparation se supprime, elle ne s'annule pas."),
+                           code="is_draft", status_code=409)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
         raise ServiceError(_("Une commande confirmée ne peut plus être annulée en ligne."),
                            code="not_cancellable", status_code=409)
@@ -155,3 +178,147 @@ def order_deliver(*, order: Order) -> Order:
     order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at", "updated_at"])
     return order
+
+
+# --- Drafts: what a user with the "prepare orders" right edits -----------------------------
+
+def _locked_draft(order: Order) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.DRAFT:
+        raise ServiceError(_("Cette commande a déjà été passée : elle ne peut plus être modifiée."),
+                           code="not_draft", status_code=409)
+    return order
+
+
+def _check_site(*, client_account_id: int, delivery_site: Site | None) -> None:
+    if delivery_site is not None and delivery_site.client_account_id != client_account_id:
+        raise ServiceError(_("Ce site de livraison n'existe pas."), code="invalid",
+                           fields={"delivery_site": [_("Ce site de livraison n'existe pas.")]})
+
+
+def _check_quantity(*, article: Article, quantity) -> Decimal:
+    try:
+        quantity = Decimal(quantity)
+    except (ArithmeticError, TypeError, ValueError):
+        quantity = None
+    if quantity is None or not quantity.is_finite():
+        raise ServiceError(_("Indiquez une quantité valide."), code="invalid",
+                           fields={"quantity": [_("Indiquez une quantité valide.")]})
+    if quantity <= 0:
+        raise ServiceError(_("La quantité doit être supérieure à zéro."), code="invalid",
+                           fields={"quantity": [_("La quantité doit être supérieure à zéro.")]})
+    if article.unit == "u" and quantity != quantity.to_integral_value():
+        message = _("Cet article se commande à l'unité : indiquez un nombre entier.")
+        raise ServiceError(message, code="invalid", fields={"quantity": [message]})
+    if quantity >= Decimal("1e9") or quantity.normalize().as_tuple().exponent < -3:
+        message = _("Indiquez une quantité valide (trois décimales au plus).")
+        raise ServiceError(message, code="invalid", fields={"quantity": [message]})
+    return quantity
+
+
+@transaction.atomic
+def order_draft_create(*, client_account: ClientAccount, prepared_by: User,
+                       customer_reference: str = "", delivery_site: Site | None = None,
+                       comment: str = "") -> Order:
+    """A new, empty draft (several drafts may exist side by side)."""
+    _check_site(client_account_id=client_account.pk, delivery_site=delivery_site)
+    return order_create_draft(client_account=client_account, prepared_by=prepared_by,
+                              customer_reference=customer_reference,
+                              delivery_site=delivery_site, comment=comment)
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def order_draft_update(*, order: Order, customer_reference=_UNSET, delivery_site=_UNSET,
+                       comment=_UNSET) -> Order:
+    """Change a draft's reference, delivery site or comment (only the fields given)."""
+    order = _locked_draft(order)
+    changed = ["updated_at"]
+    if customer_reference is not _UNSET:
+        order.customer_reference = customer_reference
+        changed.append("customer_reference")
+    if delivery_site is not _UNSET:
+        _check_site(client_account_id=order.client_account_id, delivery_site=delivery_site)
+        order.delivery_site = delivery_site
+        changed.append("delivery_site")
+    if comment is not _UNSET:
+        order.comment = comment
+        changed.append("comment")
+    order.save(update_fields=changed)
+    return order
+
+
+@transaction.atomic
+def order_draft_delete(*, order: Order) -> None:
+    order = _locked_draft(order)
+    order.delete()
+
+
+@transaction.atomic
+def order_line_add(*, order: Order, article: Article, quantity) -> OrderLine:
+    """Add an article to a draft; an article already on it gets the quantities added up."""
+    order = _locked_draft(order)
+    quantity = _check_quantity(article=article, quantity=quantity)
+    line = order.lines.filter(article=article).first()
+    if line is not None:
+        line.quantity = _check_quantity(article=article, quantity=line.quantity + quantity)
+        line.save(update_fields=["quantity"])
+    else:
+        position = (order.lines.aggregate(m=Max("position"))["m"] or 0) + 1
+        line = OrderLine.objects.create(order=order, article=article, label=article.label,
+                                        quantity=quantity, position=position)
+    order.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def order_line_update(*, line: OrderLine, quantity) -> OrderLine:
+    order = _locked_draft(line.order)
+    line = OrderLine.objects.select_related("article").get(pk=line.pk, order=order)
+    line.quantity = _check_quantity(article=line.article, quantity=quantity)
+    line.save(update_fields=["quantity"])
+    order.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def order_line_remove(*, line: OrderLine) -> None:
+    order = _locked_draft(line.order)
+    OrderLine.objects.filter(pk=line.pk, order=order).delete()
+    order.save(update_fields=["updated_at"])
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+@transaction.atomic
+def order_notify_placed(*, order_id: int) -> bool:
+    """E-mail the staff and the user who placed the order; at most once per order."""
+    order = (Order.objects.select_for_update(of=("self",))
+             .select_related("client_account", "submitted_by", "delivery_site")
+             .filter(pk=order_id).first())
+    if order is None or order.placed_notified_at is not None or order.number is None:
+        return False
+    lines = list(order.lines.all())
+    context = {"order": order, "lines": lines, "client": order.client_account,
+               "user": order.submitted_by}
+    with translation.override(settings.LANGUAGE_CODE):
+        staff = EmailMessage(
+            subject=render_to_string("orders/email/staff_subject.txt", context).strip(),
+            body=render_to_string("orders/email/staff_body.txt", context),
+            to=list(settings.STAFF_NOTIFICATION_EMAILS),
+        )
+        messages = [staff] if staff.to else []
+        if order.submitted_by and order.submitted_by.email:
+            messages.append(EmailMessage(
+                subject=render_to_string("orders/email/confirmation_subject.txt",
+                                         context).strip(),
+                body=render_to_string("orders/email/confirmation_body.txt", context),
+                to=[order.submitted_by.email],
+            ))
+    for message in messages:
+        message.send()
+    order.placed_notified_at = timezone.now()
+    order.save(update_fields=["placed_notified_at"])
+    return True

@@ -1,0 +1,228 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal_api.accounts.models import Site
+from portal_api.accounts.selectors import site_list
+from portal_api.catalog.models import Article
+from portal_api.catalog.selectors import article_availability, article_list
+from portal_api.common.money import round_money, vat_amount
+
+from .models import Order, OrderLine, OrderStatus
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.email
+
+
+class SiteSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["id", "name", "city"]
+
+
+class CanSerializer(serializers.Serializer):
+    edit = serializers.BooleanField()
+    place = serializers.BooleanField()
+    cancel = serializers.BooleanField()
+
+
+def order_can(user, order) -> dict:
+    """What the user may do with this order now (the widget shows only these buttons)."""
+    return {
+        "edit": user.has_perm("orders.prepare_order", order),
+        "place": user.has_perm("orders.place_order", order),
+        "cancel": user.has_perm("orders.cancel_order", order),
+    }
+
+
+def _totals(order) -> tuple[Decimal, Decimal, Decimal]:
+    """Frozen totals of a placed order; a draft's from the catalogue prices of today."""
+    if order.status != OrderStatus.DRAFT:
+        return order.total_excl_tax, order.total_vat, order.total_incl_tax
+    excl = round_money(getattr(order, "catalogue_total_excl_tax", None) or 0)
+    vat = round_money(getattr(order, "catalogue_total_vat", None) or 0)
+    return excl, vat, excl + vat
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    prepared_by = PersonSerializer(read_only=True, allow_null=True)
+    submitted_by = PersonSerializer(read_only=True, allow_null=True)
+    delivery_site = SiteSummarySerializer(read_only=True, allow_null=True)
+    lines_count = serializers.IntegerField(read_only=True)
+    total_excl_tax = serializers.SerializerMethodField()
+    total_vat = serializers.SerializerMethodField()
+    total_incl_tax = serializers.SerializerMethodField()
+    can = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["id", "number", "status", "status_label", "customer_reference",
+                  "delivery_site", "prepared_by", "submitted_by", "created_at", "updated_at",
+                  "submitted_at", "confirmed_at", "delivered_at", "cancelled_at", "lines_count",
+                  "total_excl_tax", "total_vat", "total_incl_tax", "can"]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_total_excl_tax(self, order):
+        return str(_totals(order)[0])
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_total_vat(self, order):
+        return str(_totals(order)[1])
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_total_incl_tax(self, order):
+        return str(_totals(order)[2])
+
+    @extend_schema_field(CanSerializer)
+    def get_can(self, order) -> dict:
+        return order_can(self.context["request"].user, order)
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="article.reference", read_only=True)
+    unit = serializers.CharField(source="article.unit", read_only=True)
+    unit_label = serializers.CharField(source="article.get_unit_display", read_only=True)
+    unit_price_excl_tax = serializers.SerializerMethodField()
+    vat_rate = serializers.SerializerMethodField()
+    total_excl_tax = serializers.SerializerMethodField()
+    availability = serializers.SerializerMethodField()
+    quantity_available = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "article", "reference", "label", "unit", "unit_label", "quantity",
+                  "unit_price_excl_tax", "vat_rate", "total_excl_tax", "availability",
+                  "quantity_available"]
+
+    def _price(self, line) -> Decimal:
+        if line.unit_price_excl_tax is not None:
+            return line.unit_price_excl_tax
+        return line.article.price_excl_tax
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_unit_price_excl_tax(self, line):
+        return str(self._price(line))
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2))
+    def get_vat_rate(self, line):
+        return str(line.vat_rate if line.vat_rate is not None else line.article.vat_rate)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_total_excl_tax(self, line):
+        return str(round_money(line.quantity * self._price(line)))
+
+    def get_availability(self, line) -> str | None:
+        if line.order.status != OrderStatus.DRAFT:
+            return None
+        return article_availability(line.article)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=3,
+                                                  allow_null=True))
+    def get_quantity_available(self, line):
+        if line.order.status != OrderStatus.DRAFT or not line.article.track_stock:
+            return None
+        return f"{max(line.article.stock_available, Decimal(0)).normalize():f}"
+
+
+class VatLineSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    base = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class OrderDetailSerializer(OrderSerializer):
+    lines = serializers.SerializerMethodField()
+    vat_breakdown = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "comment", "lines", "vat_breakdown"]
+
+    def _lines(self, order):
+        lines = list(order.lines.all())
+        for line in lines:
+            line.order = order  # no query per line for line.order
+        return lines
+
+    @extend_schema_field(OrderLineSerializer(many=True))
+    def get_lines(self, order):
+        return OrderLineSerializer(self._lines(order), many=True, context=self.context).data
+
+    def _breakdown(self, order):
+        bases: dict[Decimal, Decimal] = {}
+        for line in self._lines(order):
+            price = line.unit_price_excl_tax
+            rate = line.vat_rate
+            if price is None:
+                price, rate = line.article.price_excl_tax, line.article.vat_rate
+            bases[rate] = bases.get(rate, Decimal(0)) + round_money(line.quantity * price)
+        return bases
+
+    @extend_schema_field(VatLineSerializer(many=True))
+    def get_vat_breakdown(self, order):
+        return [{"rate": str(rate), "base": str(base), "amount": str(vat_amount(base, rate))}
+                for rate, base in sorted(self._breakdown(order).items(), reverse=True)]
+
+    def _draft_totals(self, order):
+        bases = self._breakdown(order)
+        excl = round_money(sum(bases.values(), Decimal(0)))
+        vat = round_money(sum((vat_amount(b, r) for r, b in bases.items()), Decimal(0)))
+        return excl, vat, excl + vat
+
+    def get_total_excl_tax(self, order):
+        if order.status == OrderStatus.DRAFT:
+            return str(self._draft_totals(order)[0])
+        return super().get_total_excl_tax(order)
+
+    def get_total_vat(self, order):
+        if order.status == OrderStatus.DRAFT:
+            return str(self._draft_totals(order)[1])
+        return super().get_total_vat(order)
+
+    def get_total_incl_tax(self, order):
+        if order.status == OrderStatus.DRAFT:
+            return str(self._draft_totals(order)[2])
+        return super().get_total_incl_tax(order)
+
+
+class OrderWriteSerializer(serializers.Serializer):
+    customer_reference = serializers.CharField(max_length=60, allow_blank=True, required=False,
+                                               label=_("référence client"))
+    delivery_site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.none(), allow_null=True, required=False,
+        label=_("site de livraison"),
+        error_messages={"does_not_exist": _("Ce site de livraison n'existe pas."),
+                        "incorrect_type": _("Ce site de livraison n'existe pas.")},
+    )
+    comment = serializers.CharField(max_length=2000, allow_blank=True, required=False,
+                                    label=_("commentaire"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the user's company's sites: another company's site "does not exist".
+        self.fields["delivery_site"].queryset = site_list(user=self.context["request"].user)
+
+
+class LineAddSerializer(serializers.Serializer):
+    article = serializers.PrimaryKeyRelatedField(
+        queryset=Article.objects.none(), label=_("article"),
+        error_messages={"does_not_exist": _("Cet article n'existe pas dans le catalogue."),
+                        "incorrect_type": _("Cet article n'existe pas dans le catalogue.")},
+    )
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, label=_("quantité"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Hidden articles do not exist for the user.
+        self.fields["article"].queryset = article_list(user=self.context["request"].user)
+
+
+class LineUpdateSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, label=_("quantité"))
