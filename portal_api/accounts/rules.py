@@ -98,3 +98,38 @@ rules.add_perm(
     "accounts.manage_portal_users",
     (has_right("can_manage_users") | is_staff_member) & is_own_company,
 )
+
+
+# Account, contacts and colleagues (issue 4).
+@rules.predicate
+def is_self(user, target) -> bool:
+    """The target user is the acting user himself."""
+    return target is not None and getattr(target, "pk", None) == user.pk
+
+
+@rules.predicate
+def is_colleague(user, target) -> bool:
+    """The target user is a portal user of the acting user's company (None: whole request)."""
+    if target is None:
+        return True
+    profile = portal_profile_of(user)
+    if profile is None:
+        return False
+    try:
+        target_profile = target.portal_profile
+    except Exception:  # RelatedObjectDoesNotExist
+        return False
+    return target_profile.client_account_id == profile.client_account_id
+
+
+manages_users = has_right("can_manage_users")
+
+rules.add_perm("accounts.change_me", rules.is_authenticated & rules.is_active)
+rules.add_perm("accounts.view_company", is_portal_user)
+# Creating a contact needs a company to create it for: portal users only.
+rules.add_perm("accounts.add_contact", has_right("can_manage_contacts"))
+rules.add_perm("accounts.view_colleagues", manages_users & is_colleague)
+rules.add_perm("accounts.invite_colleague", manages_users)
+# Nobody changes his own rights or deactivates himself: someone else has to.
+rules.add_perm("accounts.change_colleague_rights", manages_users & is_colleague & ~is_self)
+rules.add_perm("accounts.deactivate_colleague", manages_users & is_colleague & ~is_self)

@@ -53,3 +53,20 @@ def portal_profile_list(*, user: User) -> QuerySet[PortalProfile]:
     return scope_to_client(
         PortalProfile.objects.select_related("user", "client_account"), user=user
     )
+
+
+def company_get(*, user: User) -> ClientAccount | None:
+    """The acting portal user's company (None for staff and users without access)."""
+    return client_account_list(user=user).filter(
+        pk=client_account_id_for(user) or 0
+    ).first()
+
+
+def colleague_list(*, user: User) -> QuerySet[User]:
+    """The portal users of the acting user's company, himself included, deactivated ones too
+    (so that they can be told apart from never invited)."""
+    return scope_to_client(
+        User.objects.filter(is_staff=False, portal_profile__isnull=False)
+        .select_related("portal_profile__client_account"),
+        user=user, field="portal_profile__client_account",
+    )

@@ -127,3 +127,191 @@ def contact_create(
     contact.full_clean()
     contact.save()
     return contact
+
+
+# Account, contacts and colleagues (issue 4) -------------------------------------------------
+
+def _full_clean_or_400(instance, *, exclude: list[str] | None = None) -> None:
+    """Model validation; the API's exception handler turns a ValidationError into a 400 that
+    names each field."""
+    instance.full_clean(exclude=exclude)
+
+
+@transaction.atomic
+def user_update_details(
+    *, user: User, first_name: str | None = None, last_name: str | None = None,
+    phone: str | None = None,
+) -> User:
+    """A user edits his own name and phone (the e-mail is his login: staff change it)."""
+    changed = []
+    for name, value in (("first_name", first_name), ("last_name", last_name), ("phone", phone)):
+        if value is not None:
+            setattr(user, name, value.strip())
+            changed.append(name)
+    if changed:
+        _full_clean_or_400(user, exclude=["password"])
+        user.save(update_fields=changed)
+    return user
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, **fields: str) -> Contact:
+    """Change a contact's name, role, e-mail or phones (nothing else: not its company)."""
+    allowed = {"first_name", "last_name", "role", "email", "phone", "mobile"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"contact fields not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_deactivate(*, contact: Contact) -> Contact:
+    """'Deleting' a contact hides it from the portal; tickets that name it keep it."""
+    if contact.active:
+        contact.active = False
+        contact.save(update_fields=["active", "updated_at"])
+    return contact
+
+
+def _right_label(name: str) -> str:
+    return str(PORTAL_RIGHTS[name])
+
+
+def _check_rights_within(*, acting_user: User, current: dict[str, bool],
+                         wanted: dict[str, bool]) -> None:
+    """A user hands out (or takes away) only rights he holds himself."""
+    from django.utils.translation import gettext as _
+
+    from portal_api.common.errors import ServiceError
+
+    from .rules import portal_profile_of
+
+    own = portal_profile_of(acting_user)
+    held = {name for name, value in (own.rights if own else {}).items() if value}
+    refused = [name for name, value in wanted.items()
+               if name not in held and bool(current.get(name, False)) != bool(value)]
+    if refused:
+        raise ServiceError(
+            _("Vous ne pouvez accorder ou retirer que des droits que vous avez vous-même."),
+            code="rights_not_held",
+            fields={"rights": [
+                _("Droit que vous n'avez pas : %(right)s.") % {"right": _right_label(name)}
+                for name in refused
+            ]},
+        )
+
+
+def _require(acting_user: User, perm: str, obj=None) -> None:
+    """Services are safe to call on their own: the same rule as the endpoint."""
+    from django.utils.translation import gettext as _
+
+    from portal_api.common.errors import ServiceError
+
+    if not acting_user.has_perm(perm, obj):
+        raise ServiceError(_("Vous n'avez pas le droit d'effectuer cette action."),
+                           code="permission_denied", status_code=403)
+
+
+@transaction.atomic
+def portal_user_invite(
+    *, invited_by: User, email: str, first_name: str = "", last_name: str = "",
+    rights: list[str] | tuple[str, ...] | set[str] = (),
+) -> User:
+    """Invite a colleague: a portal user of the inviter's company, without a password, with
+    rights among the inviter's own; the invitation e-mail (a link to choose a password) leaves
+    once the transaction has committed."""
+    from django.utils.translation import gettext as _
+
+    from portal_api.common.errors import ServiceError
+
+    from .rules import portal_profile_of
+
+    _require(invited_by, "accounts.invite_colleague")
+    company = portal_profile_of(invited_by).client_account
+    unknown = [name for name in rights if name not in PORTAL_RIGHTS]
+    if unknown:
+        raise ValueError(f"unknown portal rights {unknown!r}")
+    wanted = {name: name in set(rights) for name in PORTAL_RIGHTS}
+    _check_rights_within(acting_user=invited_by, current={}, wanted=wanted)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError(
+            _("Un utilisateur avec cette adresse e-mail existe déjà."), code="email_taken",
+            fields={"email": [_("Un utilisateur avec cette adresse e-mail existe déjà.")]},
+        )
+    user = user_create(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    profile = PortalProfile(user=user, client_account=company)
+    for name, value in wanted.items():
+        setattr(profile, name, value)
+    profile.role = next(
+        (role for role, granted in ROLE_PRESETS.items()
+         if {n for n, v in wanted.items() if v} == granted),
+        PortalRole.CUSTOM,
+    )
+    profile.full_clean()
+    profile.save()
+
+    from workflows.tasks.accounts import portal_user_send_invitation_task
+
+    portal_user_send_invitation_task.delay_on_commit(user.pk, invited_by.pk)
+    return user
+
+
+@transaction.atomic
+def portal_user_set_rights(*, acting_user: User, user: User, rights: list[str] | set[str]
+                           ) -> PortalProfile:
+    """A manager changes a colleague's rights, only among the rights he holds himself (the
+    others stay as they are); never his own."""
+    _require(acting_user, "accounts.change_colleague_rights", user)
+    unknown = [name for name in rights if name not in PORTAL_RIGHTS]
+    if unknown:
+        raise ValueError(f"unknown portal rights {unknown!r}")
+    profile = PortalProfile.objects.select_for_update().get(user=user)
+    wanted = {name: name in set(rights) for name in PORTAL_RIGHTS}
+    _check_rights_within(acting_user=acting_user, current=profile.rights, wanted=wanted)
+    return portal_profile_set_rights(profile=profile, rights=wanted)
+
+
+@transaction.atomic
+def portal_user_deactivate(*, acting_user: User, user: User) -> User:
+    """The colleague can no longer log in (his sessions stop working too); his orders, tickets
+    and history stay."""
+    _require(acting_user, "accounts.deactivate_colleague", user)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def portal_user_invitation_send(*, user: User, invited_by: User | None = None) -> None:
+    """The invitation e-mail: a link to the page where the colleague chooses his password
+    (Django's password-reset token: it stops working once the password is set)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:invitation_confirm", kwargs={"uidb64": uid, "token": token})
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    try:
+        from cms.models import BrandingSettings
+
+        brand_name = BrandingSettings.load().company_name
+    except Exception:  # no settings row yet (fresh database)
+        brand_name = ""
+    context = {
+        "user": user, "invited_by": invited_by, "link": f"{base}{path}",
+        "company": user.portal_profile.client_account, "brand_name": brand_name or "Atelier Portal",
+    }
+    subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
+    body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])

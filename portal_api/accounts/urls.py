@@ -27,4 +27,10 @@ urlpatterns = [
     path("mot-de-passe/nouveau/termine/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html",
     ), name="password_reset_complete"),
+    # A colleague invited by a manager chooses his password (a password-reset token).
+    path("invitation/<uidb64>/<token>/", views.InvitationConfirmView.as_view(),
+         name="invitation_confirm"),
+    path("invitation/terminee/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/invitation_complete.html",
+    ), name="invitation_complete"),
 ]

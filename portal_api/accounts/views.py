@@ -4,15 +4,29 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal_api.common.api import ScopedReadOnlyViewSet
+from portal_api.common.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
-from . import selectors
+from . import selectors, services
 from .forms import PortalAuthenticationForm, PortalPasswordResetForm
-from .serializers import ContactSerializer, MeSerializer, SiteSerializer
+from .models import PORTAL_RIGHTS
+from .rules import portal_profile_of
+from .serializers import (
+    ColleagueInviteSerializer,
+    ColleagueRightsSerializer,
+    ColleagueSerializer,
+    CompanySerializer,
+    ContactSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    SiteSerializer,
+    right_fields,
+)
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -71,6 +85,33 @@ class MeView(APIView):
         me = selectors.user_get_me(user=request.user)
         return Response(MeSerializer(me, context={"request": request}).data)
 
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    def patch(self, request):
+        """Change my first name, last name and phone."""
+        if not request.user.has_perm("accounts.change_me"):
+            raise PermissionDenied
+        serializer = MeUpdateSerializer(instance=request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.user_update_details(user=request.user, **serializer.validated_data)
+        me = selectors.user_get_me(user=request.user)
+        return Response(MeSerializer(me, context={"request": request}).data)
+
+
+class CompanyView(APIView):
+    """My company: legal ids, billing address, sites; and what I may manage in it."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CompanySerializer)
+    def get(self, request):
+        if not request.user.has_perm("accounts.view_company"):
+            raise PermissionDenied
+        company = selectors.company_get(user=request.user)
+        if company is None:
+            raise NotFound
+        context = {"request": request, "sites": selectors.site_list(user=request.user)}
+        return Response(CompanySerializer(company, context=context).data)
+
 
 class SiteViewSet(ScopedReadOnlyViewSet):
     """The sites (intervention addresses) of the user's company."""
@@ -82,11 +123,107 @@ class SiteViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["name", "city"]
 
 
-class ContactViewSet(ScopedReadOnlyViewSet):
-    """The contacts of the user's company."""
+class ContactViewSet(ScopedModelViewSet):
+    """The contacts of the user's company: every portal user reads them; a user with the
+    "manage contacts" right adds, changes and removes them (removing deactivates)."""
 
     selector = selectors.contact_list
     serializer_class = ContactSerializer
     rules_permissions = {"list": "accounts.view_company_contacts",
-                         "retrieve": "accounts.view_company_contacts"}
+                         "retrieve": "accounts.view_company_contacts",
+                         "create": "accounts.add_contact",
+                         "update": "accounts.manage_contacts",
+                         "partial_update": "accounts.manage_contacts",
+                         "destroy": "accounts.manage_contacts"}
     ordering_fields = ["last_name", "first_name"]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["permissions"] = {
+            "create": request.user.has_perm("accounts.add_contact"),
+            "change": request.user.has_perm("accounts.manage_contacts"),
+        }
+        return response
+
+    def perform_create(self, serializer):
+        serializer.instance = services.contact_create(
+            client_account=portal_profile_of(self.request.user).client_account,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.contact_update(contact=serializer.instance,
+                                                      **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.contact_deactivate(contact=instance)
+
+
+class ColleagueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """The portal users of my company (with the "manage users" right): invite one, change his
+    rights within mine, deactivate him (DELETE)."""
+
+    selector = selectors.colleague_list
+    serializer_class = ColleagueSerializer
+    rules_permissions = {"list": "accounts.view_colleagues",
+                         "retrieve": "accounts.view_colleagues",
+                         "create": "accounts.invite_colleague",
+                         "partial_update": "accounts.change_colleague_rights",
+                         "destroy": "accounts.deactivate_colleague"}
+    ordering_fields = ["last_name", "first_name", "email"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        profile = portal_profile_of(request.user)
+        response.data["permissions"] = {
+            "invite": request.user.has_perm("accounts.invite_colleague"),
+            # The rights I can hand out: exactly mine.
+            "grantable_rights": [
+                {"code": name.removeprefix("can_"), "label": str(label)}
+                for name, label in PORTAL_RIGHTS.items() if profile and getattr(profile, name)
+            ],
+        }
+        return response
+
+    def _colleague(self, user):
+        return self.get_queryset().get(pk=user.pk)
+
+    @extend_schema(request=ColleagueInviteSerializer, responses={201: ColleagueSerializer})
+    def create(self, request):
+        serializer = ColleagueInviteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = services.portal_user_invite(
+            invited_by=request.user, email=data["email"], first_name=data.get("first_name", ""),
+            last_name=data["last_name"], rights=right_fields(data["rights"]),
+        )
+        body = ColleagueSerializer(self._colleague(user), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ColleagueRightsSerializer, responses=ColleagueSerializer)
+    def partial_update(self, request, pk=None):
+        colleague = self.get_object()
+        serializer = ColleagueRightsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.portal_user_set_rights(acting_user=request.user, user=colleague,
+                                        rights=right_fields(serializer.validated_data["rights"]))
+        body = ColleagueSerializer(self._colleague(colleague), context={"request": request}).data
+        return Response(body)
+
+    def destroy(self, request, pk=None):
+        colleague = self.get_object()
+        services.portal_user_deactivate(acting_user=request.user, user=colleague)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationConfirmView(auth_views.PasswordResetConfirmView):
+    """The invitation link: the new colleague chooses his password (then logs in)."""
+
+    template_name = "accounts/invitation_confirm.html"
+    success_url = reverse_lazy("accounts:invitation_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
