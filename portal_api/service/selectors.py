@@ -29,3 +29,9 @@ def intervention_list(*, user: User) -> QuerySet[Intervention]:
     if technician is not None and not technician.can_see_all_interventions:
         qs = qs.filter(technicians=user)
     return qs
+
+
+def equipment_intervention_list(*, user: User, equipment: Equipment) -> QuerySet[Intervention]:
+    """The interventions done on one piece of equipment, as far as the user may see them."""
+    return (intervention_list(user=user).filter(equipment=equipment)
+            .order_by("-planned_start", "-id"))

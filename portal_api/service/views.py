@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
+from rest_framework.response import Response
 
 from portal_api.common.api import ScopedReadOnlyViewSet, XlsxExportMixin
 from portal_api.common.export import DATE_FORMAT, Column
 
 from . import selectors
-from .serializers import EquipmentSerializer
+from .filters import EquipmentFilter
+from .serializers import EquipmentDetailSerializer, EquipmentSerializer
 
 
 class EquipmentViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
@@ -14,7 +16,7 @@ class EquipmentViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
     serializer_class = EquipmentSerializer
     rules_permissions = {"list": "service.consult_equipment",
                          "retrieve": "service.consult_equipment"}
-    filterset_fields = ["site", "contract"]
+    filterset_class = EquipmentFilter
     ordering_fields = ["serial_number", "install_date", "warranty_end"]
     export_filename = "equipements"
     export_columns = [
@@ -26,3 +28,16 @@ class EquipmentViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
         Column(_("Fin de garantie"), lambda e: e.warranty_end, DATE_FORMAT),
         Column(_("Contrat"), lambda e: e.contract.number if e.contract else ""),
     ]
+
+    def get_serializer_class(self):
+        return EquipmentDetailSerializer if self.action == "retrieve" else EquipmentSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        equipment = self.get_object()
+        context = self.get_serializer_context()
+        # The interventions done on it, for a user who may follow interventions.
+        context["interventions"] = (
+            selectors.equipment_intervention_list(user=request.user, equipment=equipment)
+            if request.user.has_perm("service.consult_intervention") else None
+        )
+        return Response(self.get_serializer(equipment, context=context).data)
