@@ -43,3 +43,6 @@ def register_widget(name: str, tag: str, label: str, icon: str = "code", **field
 
 # The widgets editors can place in portal pages.
 register_widget("me", "portal-me", _("Widget : mon compte et mes droits"), icon="user")
+register_widget("catalogue", "portal-catalogue", _("Widget : catalogue"), icon="list-ul", order_page=blocks.CharBlock(label=_("adresse de la page commande"), required=False))  # noqa: E501
+register_widget("order_draft", "portal-order-draft", _("Widget : commande en préparation"), icon="doc-full", catalogue_page=blocks.CharBlock(label=_("adresse du catalogue"), required=False), list_page=blocks.CharBlock(label=_("adresse de la liste des commandes"), required=False))  # noqa: E501
+register_widget("orders", "portal-order-list", _("Widget : commandes"), icon="list-ul", order_page=blocks.CharBlock(label=_("adresse de la page commande"), required=False), exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501

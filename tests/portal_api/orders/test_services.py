@@ -1,0 +1,176 @@
+"""Order life cycle: draft → placed → confirmed → delivered, cancel, stock, prices, idempotency."""
+
+from decimal import Decimal
+
+import pytest
+
+from portal_api.catalog.factories import ArticleFactory
+from portal_api.catalog.models import Article
+from portal_api.common.errors import ServiceError
+from portal_api.orders.models import Order, OrderStatus
+from portal_api.orders.services import (
+    order_cancel,
+    order_confirm,
+    order_deliver,
+    order_draft_update,
+    order_line_add,
+    order_line_remove,
+    order_line_update,
+    order_submit,
+)
+
+
+def stock(article):
+    article.refresh_from_db()
+    return article.stock_on_hand, article.stock_reserved
+
+
+class TestLifeCycle:
+    def test_draft_placed_confirmed_delivered(self, draft, dupond, article,
+                                              django_capture_on_commit_callbacks, mailoutbox):
+        with django_capture_on_commit_callbacks(execute=True):
+            order = order_submit(order=draft, submitted_by=dupond)
+        assert order.status == OrderStatus.SUBMITTED
+        assert order.number.startswith("CO-") and order.submitted_at
+        assert stock(article) == (Decimal("10"), Decimal("2"))
+        order = order_confirm(order=order)
+        assert order.status == OrderStatus.CONFIRMED and order.confirmed_at
+        order = order_deliver(order=order)
+        assert order.status == OrderStatus.DELIVERED and order.delivered_at
+        assert stock(article) == (Decimal("8"), Decimal("0"))
+        # Staff and the user were told, once.
+        assert sorted(m.to[0] for m in mailoutbox) == ["dupond@dupond-industrie.fr",
+                                                       "service-client@example.fr"]
+        assert all(order.number in m.subject for m in mailoutbox)
+        assert "240,00 €" in mailoutbox[0].body
+
+    def test_notification_task_is_idempotent(self, draft, dupond, mailoutbox,
+                                             django_capture_on_commit_callbacks):
+        from workflows.tasks.orders import order_placed_notify_task
+
+        with django_capture_on_commit_callbacks(execute=True):
+            order = order_submit(order=draft, submitted_by=dupond)
+        assert len(mailoutbox) == 2
+        assert order_placed_notify_task.delay(order.pk).get() is False
+        assert len(mailoutbox) == 2
+
+    def test_prices_and_vat_are_frozen_at_placement(self, draft, dupond, article):
+        order = order_submit(order=draft, submitted_by=dupond)
+        Article.objects.filter(pk=article.pk).update(price_excl_tax=Decimal("999"),
+                                                     vat_rate=Decimal("5.5"))
+        line = order.lines.get()
+        assert (line.unit_price_excl_tax, line.vat_rate) == (Decimal("100.00"), Decimal("20.00"))
+        order.refresh_from_db()
+        assert (order.total_excl_tax, order.total_vat, order.total_incl_tax) == (
+            Decimal("200.00"), Decimal("40.00"), Decimal("240.00"))
+
+    def test_cancel_releases_the_stock(self, draft, dupond, article):
+        order = order_submit(order=draft, submitted_by=dupond)
+        assert stock(article)[1] == Decimal("2")
+        order = order_cancel(order=order, placed_only=True)
+        assert order.status == OrderStatus.CANCELLED and order.cancelled_at
+        assert stock(article) == (Decimal("10"), Decimal("0"))
+
+    def test_a_confirmed_order_cannot_be_cancelled(self, draft, dupond, article):
+        order = order_confirm(order=order_submit(order=draft, submitted_by=dupond))
+        with pytest.raises(ServiceError) as exc:
+            order_cancel(order=order, placed_only=True)
+        assert exc.value.status_code == 409
+        assert stock(article)[1] == Decimal("2")
+
+    def test_a_draft_is_deleted_not_cancelled_by_the_client(self, draft):
+        with pytest.raises(ServiceError):
+            order_cancel(order=draft, placed_only=True)
+        assert Order.objects.get(pk=draft.pk).status == OrderStatus.DRAFT
+
+
+class TestStock:
+    def test_short_stock_refuses_everything_and_names_each_line(self, draft, dupond, article,
+                                                                family):
+        scarce = ArticleFactory(family=family, stock_on_hand=Decimal("1"))
+        order_line_add(order=draft, article=scarce, quantity=3)
+        Article.objects.filter(pk=article.pk).update(stock_reserved=Decimal("9"))
+        with pytest.raises(ServiceError) as exc:
+            order_submit(order=draft, submitted_by=dupond)
+        assert exc.value.status_code == 409
+        short = {line["article"]: line["available"] for line in exc.value.fields["lines"]}
+        assert short == {article.reference: "1.000", scarce.reference: "1.000"}
+        draft.refresh_from_db()
+        assert draft.status == OrderStatus.DRAFT and draft.number is None
+        assert stock(article) == (Decimal("10"), Decimal("9"))
+        assert stock(scarce) == (Decimal("1"), Decimal("0"))
+        assert all(line.unit_price_excl_tax is None for line in draft.lines.all())
+
+    def test_labour_is_not_reserved(self, draft, dupond, family):
+        labour = ArticleFactory(family=family, kind="labour", unit="h", track_stock=False,
+                                stock_on_hand=Decimal("0"))
+        order_line_add(order=draft, article=labour, quantity=Decimal("1.5"))
+        order_submit(order=draft, submitted_by=dupond)
+        assert stock(labour) == (Decimal("0"), Decimal("0"))
+
+    def test_an_article_hidden_since_it_was_added_refuses_placement(self, draft, dupond,
+                                                                    article):
+        Article.objects.filter(pk=article.pk).update(visible_to_clients=False)
+        with pytest.raises(ServiceError) as exc:
+            order_submit(order=draft, submitted_by=dupond)
+        assert exc.value.code == "article_unavailable"
+        assert stock(article)[1] == Decimal("0")
+
+
+class TestIdempotency:
+    def test_same_key_same_order(self, draft, dupond, article, dupond_company):
+        first = order_submit(order=draft, submitted_by=dupond, idempotency_key="abc")
+        again = order_submit(order=draft, submitted_by=dupond, idempotency_key="abc")
+        assert again.pk == first.pk and again.number == first.number
+        assert stock(article)[1] == Decimal("2")
+        assert Order.objects.exclude(status=OrderStatus.DRAFT).count() == 1
+
+    def test_already_placed_without_the_key_is_409(self, draft, dupond):
+        order_submit(order=draft, submitted_by=dupond, idempotency_key="abc")
+        with pytest.raises(ServiceError) as exc:
+            order_submit(order=draft, submitted_by=dupond)
+        assert exc.value.status_code == 409
+
+    def test_empty_draft_is_refused(self, dupond, dupond_company):
+        from portal_api.orders.services import order_create_draft
+
+        empty = order_create_draft(client_account=dupond_company, prepared_by=dupond)
+        with pytest.raises(ServiceError) as exc:
+            order_submit(order=empty, submitted_by=dupond)
+        assert exc.value.status_code == 400 and "lines" in exc.value.fields
+
+
+class TestDraftEditing:
+    def test_lines_add_change_remove(self, draft, article):
+        line = order_line_add(order=draft, article=article, quantity=3)
+        assert line.quantity == Decimal("5")  # merged with the existing 2
+        line = order_line_update(line=line, quantity=Decimal("7"))
+        assert draft.lines.get().quantity == Decimal("7")
+        order_line_remove(line=line)
+        assert not draft.lines.exists()
+
+    @pytest.mark.parametrize("quantity", [0, -1, Decimal("1.5"), "abc"])
+    def test_bad_quantities(self, draft, article, quantity):
+        with pytest.raises(ServiceError) as exc:
+            order_line_add(order=draft, article=article, quantity=quantity)
+        assert "quantity" in exc.value.fields
+        assert draft.lines.get().quantity == Decimal("2")
+
+    def test_fractional_quantities_for_metres(self, draft, family):
+        cable = ArticleFactory(family=family, unit="m")
+        assert order_line_add(order=draft, article=cable, quantity=Decimal("2.5")).quantity == \
+            Decimal("2.5")
+
+    def test_another_companys_site_is_refused(self, draft, other_site):
+        with pytest.raises(ServiceError) as exc:
+            order_draft_update(order=draft, delivery_site=other_site)
+        assert "delivery_site" in exc.value.fields
+        draft.refresh_from_db()
+        assert draft.delivery_site is None
+
+    def test_a_placed_order_is_not_edited(self, draft, dupond, article):
+        order = order_submit(order=draft, submitted_by=dupond)
+        with pytest.raises(ServiceError) as exc:
+            order_line_add(order=order, article=article, quantity=1)
+        assert exc.value.status_code == 409
+        assert order.lines.get().quantity == Decimal("2")
