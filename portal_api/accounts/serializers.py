@@ -108,8 +108,8 @@ class MeUpdateSerializer(serializers.ModelSerializer):
         model = User
         fields = ["first_name", "last_name", "phone"]
         extra_kwargs = {
-            "first_name": {"error_messages": {"blank": _("Le prénom est obligatoire.")}},
-            "last_name": {"error_messages": {"blank": _("Le nom est obligatoire.")}},
+            "last_name": {"allow_blank": False,
+                          "error_messages": {"blank": _("Le nom est obligatoire.")}},
         }
 
     def validate_phone(self, value):

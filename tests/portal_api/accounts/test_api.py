@@ -131,3 +131,302 @@ def test_schema_and_docs_are_served(client, db):
     assert schema.status_code == 200
     assert b"/api/v1/me/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+# Account, contacts, colleagues (issue 4) ------------------------------------------------------
+
+from django.core import mail  # noqa: E402
+
+from portal_api.accounts.factories import PortalProfileFactory, UserFactory  # noqa: E402
+from portal_api.accounts.models import Contact, PortalProfile, PortalRole, User  # noqa: E402
+
+
+@pytest.fixture
+def manager(dupond_company):
+    """A Gestionnaire of Dupond Industrie: every right, contacts and users included."""
+    return PortalProfileFactory(
+        user=UserFactory(email="gestion@dupond-industrie.fr", first_name="Claire",
+                         last_name="Gestion"),
+        client_account=dupond_company, role=PortalRole.MANAGER,
+    ).user
+
+
+def users_snapshot():
+    return list(User.objects.order_by("pk").values("pk", "email", "is_active", "password"))
+
+
+def profiles_snapshot():
+    return list(PortalProfile.objects.order_by("pk").values())
+
+
+class TestMyAccount:
+    def test_patch_changes_my_details(self, api_as, dupond):
+        response = api_as(dupond).patch("/api/v1/me/", {"first_name": "Jean-Paul",
+                                                        "phone": "+33 4 72 00 00 00",
+                                                        "email": "pirate@example.fr"},
+                                        format="json")
+        assert response.status_code == 200
+        assert response.json()["full_name"] == "Jean-Paul Dupond"
+        dupond.refresh_from_db()
+        assert dupond.phone == "+33 4 72 00 00 00"
+        assert dupond.email == "dupond@dupond-industrie.fr"  # read-only
+
+    @pytest.mark.parametrize("payload, field", [
+        ({"last_name": ""}, "last_name"), ({"phone": "appelez-moi"}, "phone"),
+        ({"first_name": "x" * 151}, "first_name"),
+    ])
+    def test_bad_input_is_a_400_naming_the_field_in_french(self, api_as, dupond, payload,
+                                                           field):
+        error = assert_error_shape(api_as(dupond).patch("/api/v1/me/", payload, format="json"),
+                                   400, "invalid")
+        assert field in error["fields"]
+        assert error["message"] == "Certains champs sont invalides."
+        dupond.refresh_from_db()
+        assert (dupond.first_name, dupond.last_name, dupond.phone) == ("Jean", "Dupond", "")
+
+    def test_anonymous_cannot_patch(self, api_client, db):
+        assert_error_shape(api_client.patch("/api/v1/me/", {"first_name": "x"}), 401)
+
+    def test_my_company(self, api_as, dupond, dupond_company, other_company):
+        SiteFactory(client_account=dupond_company, name="Usine de Lyon")
+        SiteFactory(client_account=other_company, name="Pas à nous")
+        data = api_as(dupond).get("/api/v1/company/").json()
+        assert data["name"] == "Dupond Industrie" and data["code"] == "DUPOND"
+        assert data["siret"] == dupond_company.siret
+        assert data["vat_number"] == dupond_company.vat_number
+        assert [s["name"] for s in data["sites"]] == ["Usine de Lyon"]
+        assert data["permissions"] == {"manage_contacts": False, "manage_users": False,
+                                       "edit_me": True}
+
+    def test_company_is_read_only_and_staff_have_none(self, api_as, dupond, dispatcher):
+        assert api_as(dupond).patch("/api/v1/company/", {"name": "X"}).status_code == 405
+        assert_error_shape(api_as(dispatcher).get("/api/v1/company/"), 403)
+
+
+class TestContactsManagement:
+    def test_every_portal_user_reads_but_only_a_manager_may_write(self, api_as, dupond,
+                                                                  manager, dupond_company):
+        ContactFactory(client_account=dupond_company)
+        data = api_as(dupond).get("/api/v1/contacts/").json()
+        assert data["count"] == 1
+        assert data["permissions"] == {"create": False, "change": False}
+        assert api_as(manager).get("/api/v1/contacts/").json()["permissions"] == {
+            "create": True, "change": True}
+
+    def test_manager_creates_updates_and_deactivates(self, api_as, manager, dupond_company):
+        client = api_as(manager)
+        response = client.post("/api/v1/contacts/", {
+            "first_name": "Sophie", "last_name": "Durand", "role": "Comptable",
+            "email": "compta@dupond-industrie.fr", "phone": "04 72 11 22 33",
+        }, format="json")
+        assert response.status_code == 201, response.content
+        contact = Contact.objects.get(pk=response.json()["id"])
+        assert contact.client_account == dupond_company
+        response = client.patch(f"/api/v1/contacts/{contact.pk}/", {"role": "DAF"},
+                                format="json")
+        assert response.status_code == 200 and response.json()["role"] == "DAF"
+        assert client.delete(f"/api/v1/contacts/{contact.pk}/").status_code == 204
+        contact.refresh_from_db()
+        assert contact.active is False  # kept, not deleted
+        assert client.get(f"/api/v1/contacts/{contact.pk}/").status_code == 404
+        assert client.get("/api/v1/contacts/").json()["count"] == 0
+
+    def test_company_in_the_payload_is_ignored(self, api_as, manager, dupond_company,
+                                               other_company):
+        response = api_as(manager).post("/api/v1/contacts/", {
+            "last_name": "Intrus", "client_account": other_company.pk}, format="json")
+        assert response.status_code == 201
+        assert Contact.objects.get(last_name="Intrus").client_account == dupond_company
+
+    @pytest.mark.parametrize("payload, field, message", [
+        ({"first_name": "Sans nom"}, "last_name", "Le nom est obligatoire."),
+        ({"last_name": ""}, "last_name", "Le nom est obligatoire."),
+        ({"last_name": "X", "email": "pas-une-adresse"}, "email",
+         "Saisissez une adresse e-mail valide."),
+        ({"last_name": "X", "phone": "abc"}, "phone", None),
+    ])
+    def test_bad_input_is_a_400_in_french_and_nothing_created(self, api_as, manager, payload,
+                                                              field, message):
+        error = assert_error_shape(api_as(manager).post("/api/v1/contacts/", payload,
+                                                        format="json"), 400, "invalid")
+        assert field in error["fields"]
+        if message:
+            assert error["fields"][field] == [message]
+        assert Contact.objects.count() == 0
+
+    def test_another_companys_contact_is_404_and_unchanged(self, api_as, manager,
+                                                           other_company):
+        theirs = ContactFactory(client_account=other_company, role="Directeur")
+        client = api_as(manager)
+        assert_error_shape(client.patch(f"/api/v1/contacts/{theirs.pk}/", {"role": "X"},
+                                        format="json"), 404)
+        assert_error_shape(client.delete(f"/api/v1/contacts/{theirs.pk}/"), 404)
+        theirs.refresh_from_db()
+        assert (theirs.role, theirs.active) == ("Directeur", True)
+
+    def test_without_the_right_is_403_and_unchanged(self, api_as, dupond, dupond_company):
+        mine = ContactFactory(client_account=dupond_company, role="Directeur")
+        client = api_as(dupond)
+        assert_error_shape(client.post("/api/v1/contacts/", {"last_name": "X"},
+                                       format="json"), 403)
+        assert_error_shape(client.patch(f"/api/v1/contacts/{mine.pk}/", {"role": "X"},
+                                        format="json"), 403)
+        assert_error_shape(client.delete(f"/api/v1/contacts/{mine.pk}/"), 403)
+        mine.refresh_from_db()
+        assert (mine.role, mine.active) == ("Directeur", True)
+        assert Contact.objects.count() == 1
+
+    def test_list_runs_a_constant_number_of_queries(self, client, manager, dupond_company):
+        client.force_login(manager)
+        for _ in range(5):
+            ContactFactory(client_account=dupond_company)
+        with CaptureQueriesContext(connection) as small:
+            assert len(client.get("/api/v1/contacts/").json()["results"]) == 5
+        for _ in range(45):
+            ContactFactory(client_account=dupond_company)
+        with CaptureQueriesContext(connection) as large:
+            assert len(client.get("/api/v1/contacts/").json()["results"]) == 50
+        assert len(large.captured_queries) == len(small.captured_queries)
+
+
+class TestColleagues:
+    def test_manager_lists_his_companys_portal_users(self, api_as, manager, dupond, martin,
+                                                     other_manager):
+        data = api_as(manager).get("/api/v1/colleagues/").json()
+        assert sorted(r["email"] for r in data["results"]) == [
+            "dupond@dupond-industrie.fr", "gestion@dupond-industrie.fr",
+            "martin@dupond-industrie.fr"]
+        me = next(r for r in data["results"] if r["is_me"])
+        assert me["permissions"] == {"change_rights": False, "deactivate": False}
+        dupond_row = next(r for r in data["results"] if r["email"].startswith("dupond"))
+        assert dupond_row["permissions"] == {"change_rights": True, "deactivate": True}
+        assert "place_orders" in dupond_row["rights"]
+        assert data["permissions"]["invite"] is True
+        assert len(data["permissions"]["grantable_rights"]) == 10
+
+    def test_invite_sends_a_link_that_sets_the_password(
+        self, api_as, manager, dupond_company, client, django_capture_on_commit_callbacks,
+    ):
+        import re
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api_as(manager).post("/api/v1/colleagues/", {
+                "email": "nouveau@dupond-industrie.fr", "first_name": "Luc",
+                "last_name": "Nouveau", "rights": ["view_catalog", "view_invoices"],
+            }, format="json")
+        assert response.status_code == 201, response.content
+        assert sorted(response.json()["rights"]) == ["view_catalog", "view_invoices"]
+        user = User.objects.get(email="nouveau@dupond-industrie.fr")
+        assert user.portal_profile.client_account == dupond_company
+        assert len(mail.outbox) == 1
+        link = re.search(r"https?://[^/\s]+(/invitation/\S+/)", mail.outbox[0].body).group(1)
+
+        page = client.get(link, follow=True)
+        assert page.status_code == 200
+        assert "Choisissez votre mot de passe" in page.content.decode()
+        form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+        password = "Un-Bon-Mot-De-Passe-2026"
+        done = client.post(form_url, {"new_password1": password, "new_password2": password},
+                           follow=True)
+        assert "Votre accès est activé" in done.content.decode()
+        user.refresh_from_db()
+        assert user.check_password(password)
+        # He logs in at /connexion/ and lands in the extranet.
+        login = client.post("/connexion/", {"username": "nouveau@dupond-industrie.fr",
+                                            "password": password})
+        assert login.status_code == 302
+        assert client.get("/api/v1/me/").json()["email"] == "nouveau@dupond-industrie.fr"
+        # The link served once.
+        client.logout()
+        again = client.get(link, follow=True)
+        assert "Lien invalide ou expiré" in again.content.decode()
+
+    def test_a_right_he_does_not_hold_is_a_400_naming_it(self, api_as, dupond_company):
+        chef = PortalProfileFactory(user=UserFactory(), client_account=dupond_company,
+                                    role=PortalRole.CUSTOM, can_manage_users=True,
+                                    can_view_catalog=True).user
+        before = users_snapshot()
+        error = assert_error_shape(api_as(chef).post("/api/v1/colleagues/", {
+            "email": "x@dupond-industrie.fr", "last_name": "X",
+            "rights": ["view_catalog", "place_orders"],
+        }, format="json"), 400, "rights_not_held")
+        assert "Passer des commandes" in error["fields"]["rights"][0]
+        assert users_snapshot() == before
+        assert len(mail.outbox) == 0
+
+    @pytest.mark.parametrize("payload, field", [
+        ({"email": "dupond@dupond-industrie.fr", "last_name": "Doublon"}, "email"),
+        ({"email": "pas-une-adresse", "last_name": "X"}, "email"),
+        ({"email": "ok@dupond-industrie.fr"}, "last_name"),
+        ({"email": "ok@dupond-industrie.fr", "last_name": "X", "rights": ["voler"]}, "rights"),
+    ])
+    def test_bad_invitation_is_a_400_naming_the_field(self, api_as, manager, dupond, payload,
+                                                      field):
+        before = users_snapshot()
+        error = assert_error_shape(api_as(manager).post("/api/v1/colleagues/", payload,
+                                                        format="json"), 400)
+        assert field in error["fields"]
+        assert users_snapshot() == before
+
+    def test_change_rights(self, api_as, manager, dupond):
+        response = api_as(manager).patch(f"/api/v1/colleagues/{dupond.pk}/", {
+            "rights": ["view_catalog", "prepare_orders"]}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["rights"] == ["view_catalog", "prepare_orders"]
+        profile = PortalProfile.objects.get(user=dupond)
+        assert profile.can_place_orders is False and profile.role == PortalRole.CUSTOM
+
+    def test_cannot_change_his_own_rights_nor_deactivate_himself(self, api_as, manager):
+        before, users = profiles_snapshot(), users_snapshot()
+        client = api_as(manager)
+        assert_error_shape(client.patch(f"/api/v1/colleagues/{manager.pk}/", {"rights": []},
+                                        format="json"), 403)
+        assert_error_shape(client.delete(f"/api/v1/colleagues/{manager.pk}/"), 403)
+        assert profiles_snapshot() == before and users_snapshot() == users
+
+    def test_deactivate(self, api_as, manager, dupond):
+        assert api_as(manager).delete(f"/api/v1/colleagues/{dupond.pk}/").status_code == 204
+        dupond.refresh_from_db()
+        assert dupond.is_active is False
+        row = api_as(manager).get(f"/api/v1/colleagues/{dupond.pk}/").json()
+        assert row["is_active"] is False and row["permissions"]["deactivate"] is False
+
+    def test_another_companys_user_is_404_and_unchanged(self, api_as, manager, other_manager):
+        before, users = profiles_snapshot(), users_snapshot()
+        client = api_as(manager)
+        assert_error_shape(client.get(f"/api/v1/colleagues/{other_manager.pk}/"), 404)
+        assert_error_shape(client.patch(f"/api/v1/colleagues/{other_manager.pk}/",
+                                        {"rights": []}, format="json"), 404)
+        assert_error_shape(client.delete(f"/api/v1/colleagues/{other_manager.pk}/"), 404)
+        assert profiles_snapshot() == before and users_snapshot() == users
+
+    def test_without_the_right_is_403_and_nothing_changed(self, api_as, dupond, martin):
+        before, users = profiles_snapshot(), users_snapshot()
+        client = api_as(dupond)
+        assert_error_shape(client.get("/api/v1/colleagues/"), 403)
+        assert_error_shape(client.get(f"/api/v1/colleagues/{martin.pk}/"), 403)
+        assert_error_shape(client.post("/api/v1/colleagues/", {
+            "email": "x@dupond-industrie.fr", "last_name": "X"}, format="json"), 403)
+        assert_error_shape(client.patch(f"/api/v1/colleagues/{martin.pk}/",
+                                        {"rights": ["view_catalog"]}, format="json"), 403)
+        assert_error_shape(client.delete(f"/api/v1/colleagues/{martin.pk}/"), 403)
+        assert profiles_snapshot() == before and users_snapshot() == users
+
+    def test_staff_manage_users_in_the_admin_not_here(self, api_as, dispatcher, dupond):
+        assert_error_shape(api_as(dispatcher).get("/api/v1/colleagues/"), 403)
+
+    def test_list_runs_a_constant_number_of_queries(self, client, manager, dupond_company):
+        client.force_login(manager)
+
+        def add(count):
+            for _ in range(count):
+                PortalProfileFactory(user=UserFactory(), client_account=dupond_company,
+                                     role=PortalRole.BUYER)
+
+        add(4)
+        with CaptureQueriesContext(connection) as small:
+            assert len(client.get("/api/v1/colleagues/").json()["results"]) == 5
+        add(45)
+        with CaptureQueriesContext(connection) as large:
+            assert len(client.get("/api/v1/colleagues/").json()["results"]) == 50
+        assert len(large.captured_queries) == len(small.captured_queries)
