@@ -1,10 +1,18 @@
-from django.db.models import QuerySet
+import base64
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from portal_api.accounts.models import User
 from portal_api.accounts.rules import is_staff_member
 from portal_api.accounts.selectors import scope_to_client
+from portal_api.common.money import round_money, vat_amount
 
 from .models import Contract, Invoice, InvoiceStatus
+
+# Statuses still waiting for a payment.
+UNPAID_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE)
 
 
 def invoice_list(*, user: User) -> QuerySet[Invoice]:
@@ -14,5 +22,90 @@ def invoice_list(*, user: User) -> QuerySet[Invoice]:
     return qs
 
 
+def invoice_detail_list(*, user: User) -> QuerySet[Invoice]:
+    """The invoices of invoice_list with their lines (one more query, whatever their number)."""
+    return invoice_list(user=user).prefetch_related("lines__article")
+
+
+def invoice_totals(*, invoices: QuerySet[Invoice]) -> dict:
+    """Totals of a (filtered) list of invoices, in one aggregate query."""
+    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+    def total(field: str, **extra):
+        return Coalesce(Sum(field, **extra), zero)
+
+    # Aliases apart from the field names: Django refuses an aggregate named like a field.
+    sums = invoices.order_by().aggregate(
+        sum_count=Count("id"),
+        sum_excl_tax=total("total_excl_tax"),
+        sum_vat=total("total_vat"),
+        sum_incl_tax=total("total_incl_tax"),
+        sum_due=total("total_incl_tax", filter=Q(status__in=UNPAID_STATUSES)),
+    )
+    return {
+        "count": sums["sum_count"],
+        "total_excl_tax": round_money(sums["sum_excl_tax"]),
+        "total_vat": round_money(sums["sum_vat"]),
+        "total_incl_tax": round_money(sums["sum_incl_tax"]),
+        "amount_due": round_money(sums["sum_due"]),
+    }
+
+
 def contract_list(*, user: User) -> QuerySet[Contract]:
     return scope_to_client(Contract.objects.select_related("client_account"), user=user)
+
+
+def invoice_vat_breakdown(*, invoice: Invoice) -> list[dict]:
+    """VAT per rate, as French invoices show it: [{rate, base, vat}], highest rate first."""
+    bases: dict[Decimal, Decimal] = {}
+    for line in invoice.lines.all():
+        bases[line.vat_rate] = bases.get(line.vat_rate, Decimal(0)) + line.total_excl_tax
+    return [
+        {"rate": rate, "base": base, "vat": vat_amount(base, rate)}
+        for rate, base in sorted(bases.items(), reverse=True)
+    ]
+
+
+def _logo_data_uri(brand) -> str | None:
+    """The branding logo as a data URI (the PDF renderer reads no file or URL itself)."""
+    if not brand.logo_id:
+        return None
+    try:
+        rendition = brand.logo.get_rendition("max-400x160")
+        with rendition.file.open("rb") as handle:
+            content = handle.read()
+    except Exception:  # a missing image file must not stop an invoice
+        return None
+    mime = "image/png" if content[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def invoice_pdf_context(*, invoice: Invoice) -> dict:
+    """Everything the invoice PDF shows: the seller's branding and legal ids, the buyer, the
+    lines, VAT by rate and the totals."""
+    from cms.models import BrandingSettings
+
+    brand = BrandingSettings.load()
+    invoice = (
+        Invoice.objects.select_related("client_account", "order")
+        .prefetch_related("lines__article")
+        .get(pk=invoice.pk)
+    )
+    return {
+        "invoice": invoice,
+        "client": invoice.client_account,
+        "lines": list(invoice.lines.all()),
+        "vat_breakdown": invoice_vat_breakdown(invoice=invoice),
+        "is_draft": invoice.status == InvoiceStatus.DRAFT,
+        "seller": {
+            "name": brand.company_name,
+            "address": brand.address,
+            "phone": brand.phone,
+            "email": brand.email,
+            "siret": brand.siret,
+            "vat_number": brand.vat_number,
+            "primary_color": brand.primary_color,
+            "accent_color": brand.accent_color,
+            "logo": _logo_data_uri(brand),
+        },
+    }

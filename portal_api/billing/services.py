@@ -70,6 +70,10 @@ def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
     invoice.due_date = issue_date + datetime.timedelta(days=payment_term_days)
     invoice.status = InvoiceStatus.ISSUED
     invoice.save()
+    # The PDF is rendered in the background once the number is committed.
+    from workflows.tasks.billing import invoice_render_pdf_task
+
+    invoice_render_pdf_task.delay_on_commit(invoice.pk)
     return invoice
 
 
@@ -107,3 +111,56 @@ def contract_create(
     contract.full_clean()
     contract.save()
     return contract
+
+
+def invoice_render_pdf(*, invoice: Invoice) -> bytes:
+    """The invoice as a PDF (pure rendering, nothing stored)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from workflows.renderers import render_pdf
+
+    from .selectors import invoice_pdf_context
+
+    # An invoice is a French legal document, whoever asks for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(template="pdf/invoice.html",
+                          context=invoice_pdf_context(invoice=invoice))
+
+
+def invoice_pdf_ensure(*, invoice: Invoice, replace: bool = False):
+    """The invoice's stored PDF (a GED Document), rendered and stored if it has none yet.
+    Safe to run twice, or concurrently: the invoice row is locked while the document is
+    attached, so one invoice never gets two PDFs. `replace` renders it again when the stored
+    file went missing. Draft invoices are never stored (clients would see them)."""
+    from portal_api.documents.models import Document, DocumentKind
+    from portal_api.documents.services import document_create
+
+    current = Invoice.objects.filter(pk=invoice.pk).values_list("pdf_id", "status").first()
+    if current is None:
+        raise Invoice.DoesNotExist
+    pdf_id, status = current
+    if status == InvoiceStatus.DRAFT:
+        raise ServiceError(_("Une facture brouillon n'a pas de PDF."), code="draft",
+                           status_code=409)
+    if pdf_id and not replace:
+        return Document.objects.get(pk=pdf_id)
+    # Rendering takes a while: done before taking the lock.
+    content = invoice_render_pdf(invoice=invoice)
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().select_related("client_account").get(
+            pk=invoice.pk)
+        if locked.pdf_id and (not replace or locked.pdf_id != pdf_id):
+            return Document.objects.get(pk=locked.pdf_id)
+        document = document_create(
+            title=f"Facture {locked.number}",
+            filename=f"{locked.number}.pdf", content=content, kind=DocumentKind.INVOICE,
+            client_account=locked.client_account, related_object=locked,
+            content_type="application/pdf",
+        )
+        if replace and locked.pdf_id:
+            Document.objects.filter(pk=locked.pdf_id).delete()
+        locked.pdf = document
+        locked.save(update_fields=["pdf", "updated_at"])
+    invoice.pdf = document
+    return document

@@ -4,7 +4,13 @@ from portal_api.accounts.models import User
 from portal_api.accounts.rules import is_staff_member
 from portal_api.accounts.selectors import scope_to_client
 
-from .models import Document
+from .models import Document, DocumentKind
+
+# What the "documents in progress" list shows a client: the company's paperwork.
+CLIENT_DOCUMENT_KINDS = (
+    DocumentKind.CONTRACT, DocumentKind.ORDER, DocumentKind.INVOICE,
+    DocumentKind.INTERVENTION_REPORT, DocumentKind.ATTACHMENT, DocumentKind.OTHER,
+)
 
 
 def document_list(*, user: User) -> QuerySet[Document]:
@@ -12,4 +18,13 @@ def document_list(*, user: User) -> QuerySet[Document]:
     if not is_staff_member(user):
         # A user's exports are his alone.
         qs = qs.filter(Q(owner__isnull=True) | Q(owner=user))
+    return qs
+
+
+def company_document_list(*, user: User) -> QuerySet[Document]:
+    """The documents of the user's company he may list and download: contracts, orders,
+    invoices, intervention reports (…) and his own exports; staff see every document."""
+    qs = document_list(user=user).select_related("related_type")
+    if not is_staff_member(user):
+        qs = qs.filter(Q(kind__in=CLIENT_DOCUMENT_KINDS) | Q(owner=user))
     return qs

@@ -1,0 +1,111 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portal_api.common.api import ScopedReadOnlyViewSet, XlsxExportMixin
+from portal_api.common.export import DATE_FORMAT, MONEY_FORMAT, Column
+from portal_api.common.pagination import PortalPagination
+from portal_api.documents.views import document_file_response
+
+from . import selectors
+from .filters import InvoiceFilter
+from .models import InvoiceStatus
+from .serializers import InvoiceDetailSerializer, InvoiceSerializer
+from .services import invoice_pdf_ensure, invoice_render_pdf
+
+VIEW_INVOICES = "billing.view_invoices"
+
+
+class TotalsPagination(PortalPagination):
+    """Pagination whose count comes from the totals aggregate already run (one query less)."""
+
+    known_count: int | None = None
+
+    def django_paginator_class(self, queryset, per_page):
+        paginator = Paginator(queryset, per_page)
+        if self.known_count is not None:
+            paginator.count = self.known_count  # overrides the cached_property
+        return paginator
+
+
+class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
+    """The company's invoices (drafts never reach clients): list with filters and totals,
+    detail with lines, .xlsx export, PDF download."""
+
+    selector = selectors.invoice_list
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilter
+    pagination_class = TotalsPagination
+    rules_permissions = {"list": VIEW_INVOICES, "retrieve": VIEW_INVOICES, "pdf": VIEW_INVOICES}
+    ordering_fields = ["issue_date", "due_date", "number", "total_incl_tax"]
+    export_filename = "factures"
+    export_columns = [
+        Column(_("Numéro"), lambda i: i.number or ""),
+        Column(_("Statut"), lambda i: str(i.get_status_display())),
+        Column(_("Date de facture"), lambda i: i.issue_date, DATE_FORMAT),
+        Column(_("Échéance"), lambda i: i.due_date, DATE_FORMAT),
+        Column(_("Payée le"), lambda i: i.paid_at, DATE_FORMAT),
+        Column(_("Total HT"), lambda i: i.total_excl_tax, MONEY_FORMAT),
+        Column(_("TVA"), lambda i: i.total_vat, MONEY_FORMAT),
+        Column(_("Total TTC"), lambda i: i.total_incl_tax, MONEY_FORMAT),
+        Column(_("Reste à payer"),
+               lambda i: i.total_incl_tax if i.status in selectors.UNPAID_STATUSES else 0,
+               MONEY_FORMAT),
+    ]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "retrieve":
+            return selectors.invoice_detail_list(user=user)
+        if self.action == "pdf":
+            return selectors.invoice_list(user=user).select_related("pdf")
+        return selectors.invoice_list(user=user)
+
+    def get_serializer_class(self):
+        return InvoiceDetailSerializer if self.action == "retrieve" else InvoiceSerializer
+
+    def list(self, request, *args, **kwargs):
+        if request.query_params.get("format") == "xlsx":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        # One aggregate query gives the totals and the count of the filtered list.
+        totals = selectors.invoice_totals(invoices=queryset)
+        self.paginator.known_count = totals["count"]
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["totals"] = {
+            key: str(value) for key, value in totals.items() if key != "count"
+        }
+        response.data["permissions"] = self._permissions()
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response.data["permissions"] = self._permissions()
+        return response
+
+    def _permissions(self) -> dict:
+        allowed = self.request.user.has_perm(VIEW_INVOICES)
+        return {"download_pdf": allowed, "export": allowed}
+
+    @action(detail=True, methods=["get"], url_path="pdf")
+    def pdf(self, request, pk=None):
+        """The invoice PDF as an attachment: the stored file, streamed from the private
+        storage; rendered and stored first if it is missing."""
+        invoice = self.get_object()
+        if invoice.status == InvoiceStatus.DRAFT:  # staff only: rendered, never stored
+            response = HttpResponse(invoice_render_pdf(invoice=invoice),
+                                    content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="facture-brouillon-{invoice.pk}.pdf"'
+            )
+            return response
+        document = invoice.pdf or invoice_pdf_ensure(invoice=invoice)
+        filename = f"{invoice.number}.pdf"
+        response = document_file_response(document, filename=filename)
+        if response is None:  # the stored file went missing: render it again
+            document = invoice_pdf_ensure(invoice=invoice, replace=True)
+            response = document_file_response(document, filename=filename)
+        return response if response is not None else Response(status=404)

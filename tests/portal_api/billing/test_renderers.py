@@ -1,0 +1,100 @@
+"""The invoice PDF: it opens, and carries the number, the totals, VAT by rate, the seller's
+branding and the French legal mentions (text extracted with pypdf)."""
+
+import datetime
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from cms.models import BrandingSettings
+from portal_api.billing.services import invoice_render_pdf
+
+from .conftest import make_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Thousands are grouped with (narrow) no-break spaces: plain spaces for the asserts.
+    return re.sub(r"[\u00a0\u202f]", " ", text)
+
+
+@pytest.fixture
+def brand(db):
+    brand = BrandingSettings.load()
+    brand.company_name = "Atelier Services"
+    brand.address = "12 rue des Artisans\n69007 Lyon"
+    brand.siret = "81234567800019"
+    brand.vat_number = "FR32812345678"
+    brand.primary_color = "#0b5cad"
+    brand.save()
+    return brand
+
+
+@pytest.fixture
+def invoice(dupond_company):
+    dupond_company.siret = "55512345600017"
+    dupond_company.vat_number = "FR55555123456"
+    dupond_company.save()
+    return make_invoice(dupond_company, issue_date=datetime.date(2026, 3, 1), lines=[
+        {"label": "Chaudière murale", "quantity": "1", "unit_price_excl_tax": "1890.00",
+         "vat_rate": "20.00"},
+        {"label": "Main-d'œuvre", "quantity": "2", "unit_price_excl_tax": "55.00",
+         "vat_rate": "10.00"},
+        {"label": "Joint", "quantity": "3", "unit_price_excl_tax": "1.99", "vat_rate": "5.50"},
+    ])
+
+
+def test_the_pdf_opens_and_holds_number_dates_and_parties(brand, invoice):
+    content = invoice_render_pdf(invoice=invoice)
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert invoice.number in text
+    assert "Date de facture 01/03/2026" in text
+    assert "Date d'échéance 31/03/2026" in text
+    # Seller (branding) and buyer, each with SIRET and VAT number.
+    assert "Atelier Services" in text and "12 rue des Artisans" in text
+    assert "81234567800019" in text and "FR32812345678" in text
+    assert "Dupond Industrie" in text
+    assert "55512345600017" in text and "FR55555123456" in text
+
+
+def test_the_pdf_holds_lines_vat_by_rate_and_totals(brand, invoice):
+    text = pdf_text(invoice_render_pdf(invoice=invoice))
+    assert "Chaudière murale" in text and "Joint" in text
+    # 1890.00 at 20 %, 110.00 at 10 %, 5.97 at 5.5 %
+    assert "TVA 20 % 1 890,00 € 378,00 €" in text
+    assert "TVA 10 % 110,00 € 11,00 €" in text
+    assert "TVA 5,50 % 5,97 € 0,33 €" in text
+    assert "Total HT 2 005,97 €" in text
+    assert "Total TVA 389,33 €" in text
+    assert "Total TTC 2 395,30 €" in text
+    assert str(invoice.total_incl_tax) == "2395.30"
+
+
+def test_the_pdf_holds_the_french_legal_mentions(brand, invoice):
+    text = " ".join(pdf_text(invoice_render_pdf(invoice=invoice)).split())
+    assert "Pas d'escompte pour paiement anticipé" in text
+    assert "3 fois le taux d'intérêt légal" in text
+    assert "indemnité forfaitaire pour frais de recouvrement de 40 €" in text
+    assert "L441-10" in text
+    assert "Date d'échéance : 31/03/2026" in text
+
+
+def test_a_paid_invoice_says_so_and_a_draft_is_marked(brand, dupond_company):
+    paid = make_invoice(dupond_company, status="paid", issue_date=datetime.date(2026, 2, 1))
+    assert "ACQUITTÉE le 01/02/2026" in pdf_text(invoice_render_pdf(invoice=paid))
+    draft = make_invoice(dupond_company, status="draft")
+    text = pdf_text(invoice_render_pdf(invoice=draft))
+    assert "BROUILLON" in text and "N° brouillon" in text
+
+
+def test_company_names_are_escaped(brand, invoice):
+    brand.company_name = "Atelier <b>& Fils</b> d'Anjou"
+    brand.save()
+    text = pdf_text(invoice_render_pdf(invoice=invoice))
+    assert "Atelier <b>& Fils</b> d'Anjou" in text
