@@ -1,0 +1,214 @@
+"""/api/v1/documents/: the company's contracts, orders, invoices and intervention reports,
+filterable by kind and period, each downloadable as an attachment; isolation (404), rights
+(403), a user's private exports only for him."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal_api.accounts.factories import PortalProfileFactory, UserFactory
+from portal_api.accounts.models import PortalRole
+from portal_api.billing.factories import ContractFactory
+from portal_api.documents.models import Document, DocumentKind
+from portal_api.documents.services import document_create
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error(response, status, code=None):
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields"} and error["message"]
+    if code:
+        assert error["code"] == code
+    return error
+
+
+def snapshot():
+    return list(Document.objects.order_by("pk").values_list("pk", "title", "checksum",
+                                                            "owner_id"))
+
+
+def make(company, kind=DocumentKind.CONTRACT, title="Contrat de maintenance", *,
+         created=None, **extra):
+    document = document_create(title=title, filename=f"{kind}.pdf",
+                               content=f"%PDF-1.4 {title}".encode(), kind=kind,
+                               client_account=company, **extra)
+    if created:
+        Document.objects.filter(pk=document.pk).update(
+            created_at=timezone.make_aware(datetime.datetime.combine(created, datetime.time(9))))
+        document.refresh_from_db()
+    return document
+
+
+@pytest.fixture
+def no_documents_right(dupond_company):
+    """A Dupond colleague who may see invoices but not documents."""
+    return PortalProfileFactory(
+        user=UserFactory(email="compta@dupond-industrie.fr"), client_account=dupond_company,
+        role=PortalRole.CUSTOM, can_view_invoices=True,
+    ).user
+
+
+@pytest.fixture
+def documents(dupond_company, other_company, dupond, martin):
+    contract = ContractFactory(client_account=dupond_company)
+    return {
+        "contract": make(dupond_company, created=datetime.date(2026, 1, 5),
+                         related_object=contract),
+        "order": make(dupond_company, DocumentKind.ORDER, "Commande CO-2026-000001",
+                      created=datetime.date(2026, 2, 5)),
+        "invoice": make(dupond_company, DocumentKind.INVOICE, "Facture FA-2026-00001",
+                        created=datetime.date(2026, 3, 5)),
+        "report": make(dupond_company, DocumentKind.INTERVENTION_REPORT, "Bon BI-2026-000001",
+                       created=datetime.date(2026, 4, 5)),
+        "receipt": make(dupond_company, DocumentKind.RECEIPT, "Ticket de péage",
+                        created=datetime.date(2026, 4, 6)),
+        "martins_export": make(dupond_company, DocumentKind.EXPORT, "Export Martin",
+                               owner=martin, created=datetime.date(2026, 4, 7)),
+        "duponds_export": make(dupond_company, DocumentKind.EXPORT, "Export Dupond",
+                               owner=dupond, created=datetime.date(2026, 4, 8)),
+        "theirs": make(other_company, title="Contrat d'un autre client",
+                       created=datetime.date(2026, 1, 6)),
+    }
+
+
+class TestList:
+    def test_the_companys_paperwork_newest_first(self, api_as, dupond, documents):
+        data = api_as(dupond).get("/api/v1/documents/").json()
+        ids = [row["id"] for row in data["results"]]
+        assert ids == [documents[k].pk for k in ("duponds_export", "report", "invoice", "order",
+                                                 "contract")]
+        contract = data["results"][-1]
+        assert contract["kind"] == "contract" and contract["kind_label"] == "Contrat"
+        assert contract["related_label"] == "Contrat"
+        assert contract["download_url"] == f"/api/v1/documents/{documents['contract'].pk}/download/"
+        assert contract["private"] is False
+        assert data["permissions"] == {"download": True}
+
+    def test_a_private_export_is_only_for_its_owner(self, api_as, martin, documents):
+        ids = [r["id"] for r in api_as(martin).get("/api/v1/documents/").json()["results"]]
+        assert documents["martins_export"].pk in ids
+        assert documents["duponds_export"].pk not in ids
+        response = api_as(martin).get(
+            f"/api/v1/documents/{documents['duponds_export'].pk}/download/")
+        assert_error(response, 404)
+
+    @pytest.mark.parametrize("query, expected", [
+        ("kind=contract", ["contract"]),
+        ("kind=intervention_report", ["report"]),
+        ("date_from=2026-02-01&date_to=2026-03-31", ["invoice", "order"]),
+        ("kind=order&date_from=2026-03-01", []),
+        ("date_to=2026-01-31", ["contract"]),
+    ])
+    def test_filters_by_kind_and_period(self, api_as, dupond, documents, query, expected):
+        data = api_as(dupond).get(f"/api/v1/documents/?{query}").json()
+        assert [r["id"] for r in data["results"]] == [documents[k].pk for k in expected]
+
+    @pytest.mark.parametrize("query, field", [("kind=nimporte", "kind"),
+                                              ("date_from=hier", "date_from"),
+                                              ("date_from=2026-03-01&date_to=2026-01-01",
+                                               "date_to")])
+    def test_bad_filters_are_400_naming_the_field(self, api_as, dupond, documents, query,
+                                                  field):
+        error = assert_error(api_as(dupond).get(f"/api/v1/documents/?{query}"), 400)
+        assert list(error["fields"]) == [field]
+
+    def test_staff_see_every_document(self, api_as, dispatcher, documents):
+        assert api_as(dispatcher).get("/api/v1/documents/").json()["count"] == len(documents)
+
+    def test_constant_number_of_queries(self, client, dupond, dupond_company):
+        client.force_login(dupond)
+        contract = ContractFactory(client_account=dupond_company)
+        for _ in range(5):
+            make(dupond_company, related_object=contract)
+        with CaptureQueriesContext(connection) as small:
+            assert client.get("/api/v1/documents/").json()["count"] == 5
+        for index in range(45):
+            make(dupond_company, DocumentKind.INVOICE if index % 2 else DocumentKind.ORDER,
+                 related_object=contract)
+        with CaptureQueriesContext(connection) as large:
+            assert len(client.get("/api/v1/documents/").json()["results"]) == 50
+        assert len(large.captured_queries) == len(small.captured_queries)
+        # session, user, profile, company, count, page
+        assert len(small.captured_queries) <= 6
+
+
+class TestDownload:
+    def test_download_is_an_attachment_with_the_stored_bytes(self, api_as, dupond, documents):
+        response = api_as(dupond).get(f"/api/v1/documents/{documents['contract'].pk}/download/")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            'attachment; filename="Contrat de maintenance.pdf"')
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 Contrat de maintenance"
+
+    def test_a_missing_file_is_a_404(self, api_as, dupond, documents):
+        document = documents["order"]
+        document.file.storage.delete(document.file.name)
+        assert_error(api_as(dupond).get(f"/api/v1/documents/{document.pk}/download/"), 404)
+
+    def test_kinds_that_are_not_the_clients_paperwork_are_hidden(self, api_as, dupond,
+                                                                   documents):
+        url = f"/api/v1/documents/{documents['receipt'].pk}/download/"
+        assert_error(api_as(dupond).get(url), 404)
+
+
+class TestIsolationAndRights:
+    def test_another_companys_document_is_a_404(self, api_as, dupond, documents):
+        before = snapshot()
+        client = api_as(dupond)
+        theirs = documents["theirs"].pk
+        assert_error(client.get(f"/api/v1/documents/{theirs}/"), 404, "not_found")
+        assert_error(client.get(f"/api/v1/documents/{theirs}/download/"), 404, "not_found")
+        assert theirs not in [r["id"] for r in client.get("/api/v1/documents/").json()["results"]]
+        assert snapshot() == before
+
+    def test_without_the_right_everything_is_a_403(self, api_as, no_documents_right,
+                                                   documents):
+        before = snapshot()
+        client = api_as(no_documents_right)
+        mine = documents["contract"].pk
+        for url in ("/api/v1/documents/", f"/api/v1/documents/{mine}/",
+                    f"/api/v1/documents/{mine}/download/"):
+            assert_error(client.get(url), 403, "permission_denied")
+        assert snapshot() == before
+
+    def test_read_only(self, api_as, dupond, documents):
+        before = snapshot()
+        client = api_as(dupond)
+        assert_error(client.post("/api/v1/documents/", {"title": "X"}), 405)
+        assert client.delete(f"/api/v1/documents/{documents['contract'].pk}/").status_code == 405
+        assert snapshot() == before
+
+
+def test_a_contract_uploaded_in_the_admin_appears_in_the_clients_list(
+        admin_client, api_as, dupond, dupond_company, other_manager,
+        django_capture_on_commit_callbacks):
+    """Staff upload a contract as a document of a client in the GED snippet."""
+    contract = ContractFactory(client_account=dupond_company, number="CT-2026-042")
+    from django.contrib.contenttypes.models import ContentType
+
+    content = b"%PDF-1.4 contrat signe"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("wagtailsnippets_documents_document:add"), {
+            "title": "Contrat CT-2026-042 signé", "kind": DocumentKind.CONTRACT,
+            "client_account": dupond_company.pk,
+            "related_type": ContentType.objects.get_for_model(contract).pk,
+            "related_id": contract.pk,
+            "file": SimpleUploadedFile("contrat.pdf", content, "application/pdf"),
+        })
+    assert response.status_code == 302, response.content.decode()
+    data = api_as(dupond).get("/api/v1/documents/?kind=contract").json()
+    assert [row["title"] for row in data["results"]] == ["Contrat CT-2026-042 signé"]
+    row = data["results"][0]
+    assert row["size"] == len(content) and row["related_label"] == "Contrat"
+    download = api_as(dupond).get(row["download_url"])
+    assert b"".join(download.streaming_content) == content
+    # The other client sees none of it.
+    assert api_as(other_manager).get("/api/v1/documents/").json()["count"] == 0
