@@ -1,0 +1,498 @@
+"""The benchmarks of issue 4, on the database bench/generate.py filled.
+
+    DJANGO_SETTINGS_MODULE=config.settings.dev \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/atelier_bench \\
+        .venv/bin/python bench/run.py [--requests 200] [--only lists,pdf,export]
+
+How (see docs/performance.md):
+- Endpoints go through Django's full stack in this process: django.test.Client with
+  force_login (sessions, middleware, auth, DRF, filters, serializer, JSON rendering); no HTTP
+  server, so the socket and the WSGI server are left out of both sides. DEBUG is forced off.
+- The floor of a list is the same page (same filters, ordering, columns and counts) produced by
+  hand: one SQL query for the page plus one for the count (and totals when the endpoint shows
+  them), on a separate psycopg 3 connection, then json.dumps. Endpoint and floor requests
+  alternate, after a warm-up, and each is timed with perf_counter around the whole call.
+- The PDF download is compared with a FileResponse of a file of the same size served by a tiny
+  view of bench/urls.py (the project's URLconf plus that one route), same client, same session.
+- The export streams the big account's 50,000 orders with `?format=xlsx`; memory is the growth
+  of the process's peak RSS (VmHWM, reset through /proc/self/clear_refs) and, in a second pass,
+  tracemalloc's peak; next to it, openpyxl writing the same rows from a Python list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import decimal
+import gc
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BENCH_USER_EMAIL = "bench.user@bench.example"
+PAGE_SIZE = 50
+RESULTS = Path(tempfile.gettempdir()) / "atelier-bench-results.json"
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def timed_pair(endpoint: Callable[[], None], floor: Callable[[], None], *, n: int,
+               warmup: int) -> dict:
+    """Alternate the two, so that both see the same machine state."""
+    for _ in range(warmup):
+        endpoint()
+        floor()
+    times_e, times_f = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        endpoint()
+        times_e.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        floor()
+        times_f.append(time.perf_counter() - t)
+    med_e, med_f = statistics.median(times_e), statistics.median(times_f)
+    return {
+        "n": n, "endpoint_median_ms": med_e * 1000, "endpoint_p95_ms": pct(times_e, .95) * 1000,
+        "floor_median_ms": med_f * 1000, "floor_p95_ms": pct(times_f, .95) * 1000,
+        "ratio": med_e / med_f,
+    }
+
+
+def vm_kib(name: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    raise KeyError(name)
+
+
+def reset_peak_rss() -> bool:
+    """Reset VmHWM to the current RSS (Linux >= 4.0)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure_memory(fn: Callable[[], object]) -> dict:
+    """Run fn twice: once for time and peak RSS growth, once under tracemalloc."""
+    gc.collect()
+    reset_ok = reset_peak_rss()
+    rss_before, hwm_before = vm_kib("VmRSS"), vm_kib("VmHWM")
+    t = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - t
+    hwm_after = vm_kib("VmHWM")
+    growth = (hwm_after - (rss_before if reset_ok else hwm_before)) / 1024
+    del result
+    gc.collect()
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"seconds": seconds, "rss_peak_growth_mb": growth,
+            "tracemalloc_peak_mb": peak / 2**20, "hwm_reset": reset_ok}
+
+
+# --------------------------------------------------------------------------- floors
+
+UNIT_LABELS = {"u": "unité", "h": "heure", "m": "mètre", "m2": "m²", "kg": "kg", "l": "litre",
+               "forfait": "forfait"}
+KIND_LABELS = {"product": "Fourniture", "labour": "Main-d'œuvre", "bundle": "Ouvrage"}
+ORDER_STATUS_LABELS = {"draft": "En préparation", "submitted": "Passée",
+                       "confirmed": "Confirmée", "delivered": "Livrée", "invoiced": "Facturée",
+                       "cancelled": "Annulée"}
+INVOICE_STATUS_LABELS = {"draft": "Brouillon", "issued": "Émise", "paid": "Payée",
+                         "overdue": "En retard"}
+CENT = decimal.Decimal("0.01")
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def floor_articles(conn, *, word: str, low_threshold) -> bytes:
+    like = f"%{word}%"
+    where = ("a.active AND a.visible_to_clients AND f.visible_to_clients "
+             "AND (a.reference ILIKE %(w)s OR a.label ILIKE %(w)s OR a.description ILIKE %(w)s)")
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT a.id, a.reference, a.label, a.description, a.kind, a.unit, "
+            "a.price_excl_tax, a.vat_rate, a.track_stock, a.stock_on_hand - a.stock_reserved, "
+            "f.id, f.code, f.name FROM catalog_article a "
+            "JOIN catalog_articlefamily f ON f.id = a.family_id "
+            f"WHERE {where} ORDER BY a.reference LIMIT {PAGE_SIZE}", {"w": like})
+        rows = cur.fetchall()
+        cur.execute("SELECT count(*) FROM catalog_article a JOIN catalog_articlefamily f "
+                    f"ON f.id = a.family_id WHERE {where}", {"w": like})
+        count = cur.fetchone()[0]
+    results = []
+    for (pk, ref, label, desc, kind, unit, price, vat, track, available, fid, fcode,
+         fname) in rows:
+        if not track:
+            availability, qty = "available", None
+        else:
+            availability = ("out_of_stock" if available <= 0 else
+                            "low" if available <= low_threshold else "in_stock")
+            qty = f"{max(available, 0).normalize():f}"
+        results.append({
+            "id": pk, "reference": ref, "label": label, "description": desc, "kind": kind,
+            "kind_label": KIND_LABELS[kind], "unit": unit, "unit_label": UNIT_LABELS[unit],
+            "price_excl_tax": str(price), "vat_rate": str(vat),
+            "price_incl_tax": str((price * (1 + vat / 100)).quantize(CENT)),
+            "family": {"id": fid, "code": fcode, "name": fname},
+            "availability": availability, "quantity_available": qty,
+        })
+    return json.dumps({"count": count, "next": None, "previous": None, "results": results,
+                       "can": {"prepare_orders": True}}, default=_json_default).encode()
+
+
+def floor_orders(conn, *, account_id: int, status: str, rights: dict) -> bytes:
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT o.id, o.number, o.status, o.customer_reference, s.id, s.name, s.city, "
+            "pu.id, pu.first_name, pu.last_name, pu.email, "
+            "su.id, su.first_name, su.last_name, su.email, o.created_at, o.updated_at, "
+            "o.submitted_at, o.confirmed_at, o.delivered_at, o.cancelled_at, l.n, "
+            "o.total_excl_tax, o.total_vat, o.total_incl_tax, l.cat_excl, l.cat_vat "
+            "FROM orders_order o "
+            "LEFT JOIN accounts_site s ON s.id = o.delivery_site_id "
+            "LEFT JOIN accounts_user pu ON pu.id = o.prepared_by_id "
+            "LEFT JOIN accounts_user su ON su.id = o.submitted_by_id "
+            "CROSS JOIN LATERAL (SELECT count(*) AS n, "
+            "  sum(ol.quantity * a.price_excl_tax) AS cat_excl, "
+            "  sum(ol.quantity * a.price_excl_tax * a.vat_rate / 100) AS cat_vat "
+            "  FROM orders_orderline ol JOIN catalog_article a ON a.id = ol.article_id "
+            "  WHERE ol.order_id = o.id) l "
+            "WHERE o.client_account_id = %s AND o.status = %s "
+            f"ORDER BY o.created_at DESC, o.id DESC LIMIT {PAGE_SIZE}", (account_id, status))
+        rows = cur.fetchall()
+        cur.execute("SELECT count(*) FROM orders_order WHERE client_account_id = %s "
+                    "AND status = %s", (account_id, status))
+        count = cur.fetchone()[0]
+
+    def person(pk, first, last, email):
+        if pk is None:
+            return None
+        return {"id": pk, "name": f"{first} {last}".strip() or email}
+
+    results = []
+    for r in rows:
+        draft = r[2] == "draft"
+        if draft:
+            excl = (r[25] or 0).quantize(CENT)
+            vat = (r[26] or 0).quantize(CENT)
+            totals = (excl, vat, excl + vat)
+        else:
+            totals = (r[22], r[23], r[24])
+        results.append({
+            "id": r[0], "number": r[1], "status": r[2], "status_label":
+            ORDER_STATUS_LABELS[r[2]], "customer_reference": r[3],
+            "delivery_site": {"id": r[4], "name": r[5], "city": r[6]} if r[4] else None,
+            "prepared_by": person(*r[7:11]), "submitted_by": person(*r[11:15]),
+            "created_at": r[15], "updated_at": r[16], "submitted_at": r[17],
+            "confirmed_at": r[18], "delivered_at": r[19], "cancelled_at": r[20],
+            "lines_count": r[21], "total_excl_tax": str(totals[0]),
+            "total_vat": str(totals[1]), "total_incl_tax": str(totals[2]),
+            "can": {"edit": draft and rights["can_prepare_orders"],
+                    "place": draft and rights["can_place_orders"],
+                    "cancel": r[2] == "submitted" and rights["can_place_orders"]},
+        })
+    return json.dumps({"count": count, "next": None, "previous": None, "results": results,
+                       "can": {"create": rights["can_prepare_orders"]}},
+                      default=_json_default).encode()
+
+
+def floor_invoices(conn, *, account_id: int, status: str) -> bytes:
+    where = "client_account_id = %s AND status <> 'draft' AND status = %s"
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT id, number, status, issue_date, due_date, paid_at, total_excl_tax, "
+            f"total_vat, total_incl_tax FROM billing_invoice WHERE {where} "
+            f"ORDER BY issue_date DESC, sequence DESC LIMIT {PAGE_SIZE}", (account_id, status))
+        rows = cur.fetchall()
+        cur.execute(
+            "SELECT count(*), coalesce(sum(total_excl_tax), 0), coalesce(sum(total_vat), 0), "
+            "coalesce(sum(total_incl_tax), 0), coalesce(sum(total_incl_tax) FILTER "
+            f"(WHERE status IN ('issued', 'overdue')), 0) FROM billing_invoice WHERE {where}",
+            (account_id, status))
+        count, excl, vat, incl, due = cur.fetchone()
+    results = [{
+        "id": r[0], "number": r[1], "status": r[2], "status_label": INVOICE_STATUS_LABELS[r[2]],
+        "issue_date": r[3], "due_date": r[4], "paid_at": r[5], "total_excl_tax": str(r[6]),
+        "total_vat": str(r[7]), "total_incl_tax": str(r[8]),
+        "amount_due": str(r[8] if r[2] in ("issued", "overdue") else "0.00"),
+        "pdf_url": f"/api/v1/invoices/{r[0]}/pdf/",
+    } for r in rows]
+    return json.dumps({
+        "count": count, "next": None, "previous": None, "results": results,
+        "totals": {"total_excl_tax": str(excl.quantize(CENT)), "total_vat": str(vat),
+                   "total_incl_tax": str(incl), "amount_due": str(due)},
+        "permissions": {"download_pdf": True, "export": True},
+    }, default=_json_default).encode()
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def endpoint_available(client, path: str) -> bool:
+    response = client.get(path, {"page_size": 1})
+    return response.status_code == 200
+
+
+def profile_endpoint(client, path: str, params: dict) -> dict:
+    """One request under CaptureQueriesContext: how many queries, how long in SQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        t = time.perf_counter()
+        response = client.get(path, params)
+        total = time.perf_counter() - t
+    assert response.status_code == 200, response.status_code
+    queries = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
+    return {
+        "queries": len(queries), "sql_ms": sum(t for t, _ in queries), "total_ms": total * 1000,
+        "slowest": sorted(queries, reverse=True)[:3],
+    }
+
+
+def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
+    from django.conf import settings
+
+    profile = user.portal_profile
+    rights = profile.rights
+    low = decimal.Decimal(str(getattr(settings, "CATALOG_LOW_STOCK_THRESHOLD", 5)))
+    scenarios = [
+        ("catalogue search", "/api/v1/articles/", {"search": args.search},
+         lambda: floor_articles(conn, word=args.search, low_threshold=low)),
+        ("order list", "/api/v1/orders/", {"status": args.order_status},
+         lambda: floor_orders(conn, account_id=account_id, status=args.order_status,
+                              rights=rights)),
+        ("invoice list", "/api/v1/invoices/", {"status": args.invoice_status},
+         lambda: floor_invoices(conn, account_id=account_id, status=args.invoice_status)),
+    ]
+    for name, path, params, floor in scenarios:
+        if not endpoint_available(client, path):
+            print(f"{name}: {path} is not there yet, skipped", flush=True)
+            report[name] = {"missing": True}
+            continue
+        params = {**params, "page_size": PAGE_SIZE}
+
+        def endpoint(path=path, params=params):
+            response = client.get(path, params)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            return response.content
+
+        body = json.loads(endpoint())
+        floor_body = json.loads(floor())
+        same = ([r["id"] for r in body["results"]] == [r["id"] for r in floor_body["results"]]
+                and body["count"] == floor_body["count"])
+        result = timed_pair(endpoint, floor, n=args.requests, warmup=args.warmup)
+        result.update(path=path, params=params, count=body["count"],
+                      rows=len(body["results"]), same_page_as_floor=same,
+                      endpoint_bytes=len(endpoint()), floor_bytes=len(floor()),
+                      profile=profile_endpoint(client, path, params))
+        report[name] = result
+        print(f"{name:<18} endpoint median {result['endpoint_median_ms']:7.2f} ms "
+              f"p95 {result['endpoint_p95_ms']:7.2f} | floor median "
+              f"{result['floor_median_ms']:6.2f} ms p95 {result['floor_p95_ms']:6.2f} | "
+              f"ratio {result['ratio']:5.2f} ({'met' if result['ratio'] <= 3 else 'MISSED'}) "
+              f"| {result['count']} matches, same page: {same}, "
+              f"{result['profile']['queries']} queries "
+              f"{result['profile']['sql_ms']:.1f} ms SQL", flush=True)
+
+
+def run_pdf(client, user, account_id: int, args, report: dict) -> None:
+    from django.test import override_settings
+
+    from portal_api.billing.models import Invoice
+
+    path_of = "/api/v1/invoices/{}/pdf/"
+    invoice = (Invoice.objects.filter(client_account_id=account_id)
+               .exclude(status="draft").order_by("-issue_date", "-sequence").first())
+    if invoice is None or client.get(path_of.format(invoice.pk)).status_code == 404 \
+            and not endpoint_available(client, "/api/v1/invoices/"):
+        print("invoice PDF: endpoint not there yet, skipped", flush=True)
+        report["invoice pdf"] = {"missing": True}
+        return
+    url = path_of.format(invoice.pk)
+    t = time.perf_counter()
+    first = client.get(url)
+    first_body = b"".join(first.streaming_content) if first.streaming else first.content
+    first_ms = (time.perf_counter() - t) * 1000
+    if first.status_code != 200:
+        raise SystemExit(f"{url} answered {first.status_code}")
+    size = len(first_body)
+    static_path = Path(tempfile.gettempdir()) / "atelier-bench-static.pdf"
+    static_path.write_bytes(os.urandom(size))
+
+    def get(path):
+        def call():
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            body = b"".join(response.streaming_content) if response.streaming \
+                else response.content
+            response.close()
+            if len(body) != size:
+                raise SystemExit(f"{path}: {len(body)} bytes, expected {size}")
+        return call
+
+    with override_settings(ROOT_URLCONF="bench.urls", BENCH_STATIC_FILE=str(static_path)):
+        result = timed_pair(get(url), get("/__bench__/static-file/"), n=args.requests,
+                            warmup=args.warmup)
+        result["profile"] = profile_endpoint(client, url, {})
+    result.update(invoice=invoice.number, bytes=size, first_download_ms=first_ms)
+    report["invoice pdf"] = result
+    print(f"invoice PDF ({size} bytes) stored download median {result['endpoint_median_ms']:.2f}"
+          f" ms p95 {result['endpoint_p95_ms']:.2f} | static file median "
+          f"{result['floor_median_ms']:.2f} ms | ratio {result['ratio']:.2f} "
+          f"({'met' if result['ratio'] <= 2 else 'MISSED'}) | first download (render + store) "
+          f"{first_ms:.0f} ms", flush=True)
+
+
+def run_export(client, user, account_id: int, args, report: dict) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    from portal_api.common.export import escape_cell
+    from portal_api.orders import selectors
+    from portal_api.orders.views import OrderViewSet
+
+    expected = selectors.order_list(user=user).count()
+    url = "/api/v1/orders/"
+
+    def through_endpoint():
+        response = client.get(url, {"format": "xlsx"})
+        if response.status_code != 200:
+            raise SystemExit(f"{url}?format=xlsx answered {response.status_code}")
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
+        return size
+
+    endpoint = measure_memory(through_endpoint)
+    # Read it back once (outside the timings): the rows are all there.
+    response = client.get(url, {"format": "xlsx"})
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    rows_in_file = sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
+    endpoint.update(rows=rows_in_file, expected_rows=expected, bytes=len(data),
+                    rows_per_second=rows_in_file / endpoint["seconds"])
+
+    columns = OrderViewSet.export_columns
+    t = time.perf_counter()
+    queryset = selectors.order_list(user=user).order_by("-created_at", "-id")
+    table = [[escape_cell(c.value(o)) for c in columns] for o in queryset.iterator(2000)]
+    build_s = time.perf_counter() - t
+    headers = [str(c.header) for c in columns]
+
+    def from_list():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("commandes")
+        sheet.append(headers)
+        for row in table:
+            sheet.append([float(v) if isinstance(v, decimal.Decimal) else v for v in row])
+        with tempfile.TemporaryFile() as out:
+            workbook.save(out)
+            return out.tell()
+
+    baseline = measure_memory(from_list)
+    baseline.update(rows=len(table), rows_per_second=len(table) / baseline["seconds"],
+                    list_build_seconds=build_s)
+    report["xlsx export"] = {"endpoint": endpoint, "openpyxl_from_list": baseline}
+    print(f"xlsx export through ?format=xlsx: {rows_in_file} rows (expected {expected}) in "
+          f"{endpoint['seconds']:.1f} s = {endpoint['rows_per_second']:.0f} rows/s, peak RSS "
+          f"growth {endpoint['rss_peak_growth_mb']:.1f} MB, tracemalloc peak "
+          f"{endpoint['tracemalloc_peak_mb']:.1f} MB "
+          f"({'met' if endpoint['rss_peak_growth_mb'] < 150 else 'MISSED'})", flush=True)
+    print(f"openpyxl from a list: {len(table)} rows in {baseline['seconds']:.1f} s = "
+          f"{baseline['rows_per_second']:.0f} rows/s (building the list: {build_s:.1f} s), "
+          f"peak RSS growth {baseline['rss_peak_growth_mb']:.1f} MB, tracemalloc peak "
+          f"{baseline['tracemalloc_peak_mb']:.1f} MB", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--search", default="vanne")
+    parser.add_argument("--order-status", default="delivered")
+    parser.add_argument("--invoice-status", default="paid")
+    parser.add_argument("--only", default="lists,pdf,export")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("PRIVATE_STORAGE_ROOT",
+                          str(Path(tempfile.gettempdir()) / "atelier-bench-private"))
+    import django
+
+    django.setup()
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from portal_api.accounts.models import User
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/run.py needs the PostgreSQL database of bench/generate.py")
+    override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False).enable()
+    user = User.objects.select_related("portal_profile").get(email=BENCH_USER_EMAIL)
+    account_id = user.portal_profile.client_account_id
+    client = Client()
+    client.force_login(user)
+    db = settings.DATABASES["default"]
+    conn = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                           password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True,
+                           prepare_threshold=None)  # as Django: a plan for the actual values
+
+    report: dict = {"started": datetime.datetime.now().isoformat(timespec="seconds"),
+                    "load_average_at_start": os.getloadavg(),
+                    "database": db["NAME"], "requests": args.requests, "warmup": args.warmup,
+                    "cpus": os.cpu_count()}
+    only = set(args.only.split(","))
+    started = time.perf_counter()
+    if "lists" in only:
+        run_lists(client, conn, user, account_id, args, report)
+    if "pdf" in only:
+        run_pdf(client, user, account_id, args, report)
+    if "export" in only:
+        run_export(client, user, account_id, args, report)
+    conn.close()
+    report["load_average_at_end"] = os.getloadavg()
+    print(f"load average at start {report['load_average_at_start']}, at end "
+          f"{report['load_average_at_end']} ({os.cpu_count()} CPUs)")
+    RESULTS.write_text(json.dumps(report, indent=2, default=str))
+    print(f"done in {time.perf_counter() - started:.0f} s; details in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
