@@ -179,10 +179,11 @@ class ColleagueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         profile = portal_profile_of(request.user)
         response.data["permissions"] = {
             "invite": request.user.has_perm("accounts.invite_colleague"),
-            # The rights I can hand out: exactly mine.
-            "grantable_rights": [
-                {"code": name.removeprefix("can_"), "label": str(label)}
-                for name, label in PORTAL_RIGHTS.items() if profile and getattr(profile, name)
+            # Every right with its label; `grantable`: I hold it, so I may hand it out.
+            "rights": [
+                {"code": name.removeprefix("can_"), "label": str(label),
+                 "grantable": bool(profile and getattr(profile, name))}
+                for name, label in PORTAL_RIGHTS.items()
             ],
         }
         return response

@@ -13,6 +13,9 @@ class EquipmentFilter(django_filters.FilterSet):
 
     site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
     contract = django_filters.NumberFilter(field_name="contract_id", label=_("contrat"))
+    contract_number = django_filters.CharFilter(field_name="contract__number",
+                                                lookup_expr="icontains",
+                                                label=_("n° de contrat"))
     search = django_filters.CharFilter(method="filter_search", label=_("recherche"))
     warranty_before = django_filters.DateFilter(
         field_name="warranty_end", lookup_expr="lte", label=_("fin de garantie avant le")
@@ -21,7 +24,7 @@ class EquipmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Equipment
-        fields = ["site", "contract", "search", "warranty_before", "active"]
+        fields = ["site", "contract", "contract_number", "search", "warranty_before", "active"]
 
     def filter_search(self, queryset, name, value):
         for word in value.split()[:5]:

@@ -53,6 +53,7 @@ class TestFilters:
         assert serials(client.get(f"/api/v1/equipment/?site={parc['site_b'].pk}")) == ["GRU-777"]
         assert serials(client.get(f"/api/v1/equipment/?contract={parc['contract'].pk}")) == [
             "VIT-001"]
+        assert serials(client.get("/api/v1/equipment/?contract_number=dup")) == ["VIT-001"]
 
     def test_another_companys_site_filters_to_nothing(self, api_as, martin, parc):
         site = parc["theirs"].site_id
