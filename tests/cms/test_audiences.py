@@ -117,7 +117,7 @@ def test_search_shows_only_what_the_user_may_see(who, sees_clients, sees_technic
                                                  request, client, content):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
-    html = client.get("/recherche/?q=chaudiere").content.decode()
+    html = client.get("/recherche/?q=chaudière").content.decode()
     assert ("Relever le compteur" in html) is sees_clients
     assert ("Entretien annuel" in html) is sees_technicians
 
