@@ -136,7 +136,8 @@ class PortalOrderDraft extends PortalElement {
     if (order.status === "draft") columns.push(t("catAvailability"));
     if (order.can.edit) columns.push("");
     const head = table.createTHead().insertRow();
-    for (const label of columns) head.append(el("th", { scope: "col", textContent: label }));
+    const numeric = new Set([t("catQuantity"), t("ordUnitPrice"), t("ordLineTotal")]);
+    for (const label of columns) head.append(el("th", { scope: "col", textContent: label, className: numeric.has(label) ? "num" : "" }));
     const body = table.createTBody();
     for (const line of order.lines) {
       const tr = body.insertRow();
