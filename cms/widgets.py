@@ -50,3 +50,5 @@ register_widget("account", "portal-account", _("Widget : mes coordonnées et ma 
 register_widget("contacts", "portal-contacts", _("Widget : contacts de la société"), icon="group")
 register_widget("colleagues", "portal-colleagues", _("Widget : accès portail des collègues"), icon="group")  # noqa: E501
 register_widget("equipment", "portal-equipment-list", _("Widget : parc d'équipements"), icon="cogs")  # noqa: E501
+register_widget("invoices", "portal-invoice-list", _("Widget : factures"), icon="doc-full", exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
+register_widget("documents", "portal-document-list", _("Widget : documents"), icon="folder-open-inverse")  # noqa: E501
