@@ -15,6 +15,8 @@ CLIENT_DOCUMENT_KINDS = (
 
 def document_list(*, user: User) -> QuerySet[Document]:
     qs = scope_to_client(Document.objects.select_related("client_account"), user=user)
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
     if not is_staff_member(user):
         # A user's exports are his alone.
         qs = qs.filter(Q(owner__isnull=True) | Q(owner=user))
@@ -25,6 +27,6 @@ def company_document_list(*, user: User) -> QuerySet[Document]:
     """The documents of the user's company he may list and download: contracts, orders,
     invoices, intervention reports (…) and his own exports; staff see every document."""
     qs = document_list(user=user).select_related("related_type")
-    if not is_staff_member(user):
+    if getattr(user, "is_authenticated", False) and not is_staff_member(user):
         qs = qs.filter(Q(kind__in=CLIENT_DOCUMENT_KINDS) | Q(owner=user))
     return qs

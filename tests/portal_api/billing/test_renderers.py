@@ -98,3 +98,27 @@ def test_company_names_are_escaped(brand, invoice):
     brand.save()
     text = pdf_text(invoice_render_pdf(invoice=invoice))
     assert "Atelier <b>& Fils</b> d'Anjou" in text
+
+
+def test_the_branding_logo_and_colour_are_used(brand, invoice):
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    # (A database flushed by a browser test has lost the root collection.)
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (240, 80), "#c2410c").save(buffer, format="PNG")
+    image = get_image_model().objects.create(
+        title="Logo", collection=root,
+        file=ImageFile(io.BytesIO(buffer.getvalue()), name="logo.png"))
+    brand.logo = image
+    brand.save()
+    reader = PdfReader(io.BytesIO(invoice_render_pdf(invoice=invoice)))
+    assert len(reader.pages[0].images) == 1
+
+    brand.logo = None
+    brand.save()
+    reader = PdfReader(io.BytesIO(invoice_render_pdf(invoice=invoice)))
+    assert len(reader.pages[0].images) == 0
