@@ -85,9 +85,11 @@ def test_the_pdf_holds_the_french_legal_mentions(brand, invoice):
     assert "Date d'échéance : 31/03/2026" in text
 
 
-def test_a_paid_invoice_says_so_and_a_draft_is_marked(brand, dupond_company):
+def test_the_pdf_does_not_change_with_payment_and_a_draft_is_marked(brand, dupond_company):
+    # The stored PDF is the invoice as issued, whenever it is rendered.
     paid = make_invoice(dupond_company, status="paid", issue_date=datetime.date(2026, 2, 1))
-    assert "ACQUITTÉE le 01/02/2026" in pdf_text(invoice_render_pdf(invoice=paid))
+    text = pdf_text(invoice_render_pdf(invoice=paid))
+    assert "Date d'échéance 03/03/2026" in text and "ACQUITT" not in text.upper()
     draft = make_invoice(dupond_company, status="draft")
     text = pdf_text(invoice_render_pdf(invoice=draft))
     assert "BROUILLON" in text and "N° brouillon" in text
