@@ -171,12 +171,19 @@ class ColleagueSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="portal_profile.get_role_display", read_only=True)
     rights = serializers.SerializerMethodField()
     is_me = serializers.SerializerMethodField()
+    invitation_pending = serializers.SerializerMethodField(
+        help_text=_("Invité, n'a pas encore choisi son mot de passe.")
+    )
     permissions = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ["id", "email", "first_name", "last_name", "full_name", "phone", "is_active",
-                  "last_login", "date_joined", "role", "rights", "is_me", "permissions"]
+                  "invitation_pending", "last_login", "date_joined", "role", "rights", "is_me",
+                  "permissions"]
+
+    def get_invitation_pending(self, user) -> bool:
+        return not user.has_usable_password()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_rights(self, user):

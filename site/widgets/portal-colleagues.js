@@ -66,7 +66,7 @@ class PortalColleagues extends PortalElement {
 
   statusBadge(user) {
     if (!user.is_active) return el("span", { class: "status status--err", text: t("colleagues_inactive") });
-    if (!user.last_login) return el("span", { class: "status status--warn", text: t("colleagues_pending") });
+    if (user.invitation_pending) return el("span", { class: "status status--warn", text: t("colleagues_pending") });
     return el("span", { class: "status status--ok", text: t("colleagues_active") });
   }
 

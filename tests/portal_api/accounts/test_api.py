@@ -316,6 +316,7 @@ class TestColleagues:
             }, format="json")
         assert response.status_code == 201, response.content
         assert sorted(response.json()["rights"]) == ["view_catalog", "view_invoices"]
+        assert response.json()["invitation_pending"] is True
         user = User.objects.get(email="nouveau@dupond-industrie.fr")
         assert user.portal_profile.client_account == dupond_company
         assert len(mail.outbox) == 1
