@@ -111,6 +111,45 @@ PROCEDURES = [
 ]
 
 
+# The extranet's portal pages, in menu order: (slug, title, right, blocks, children).
+EXTRANET_WIDGET_PAGES = [
+    ("catalogue", "Catalogue", "catalog.browse_catalog",
+     [("catalogue", {"title": "", "order_page": "/espace-client/commandes/commande/"})], []),
+    ("commandes", "Commandes", "orders.view_orders",
+     [("orders", {"title": "", "order_page": "/espace-client/commandes/commande/",
+                  "exportable": True})],
+     [("commande", "Commande", "orders.view_orders",
+       [("order_draft", {"title": "", "catalogue_page": "/espace-client/catalogue/",
+                         "list_page": "/espace-client/commandes/"})])]),
+    ("factures", "Factures", "billing.view_invoices",
+     [("invoices", {"title": "", "exportable": True})], []),
+    ("documents", "Documents", "documents.view_documents", [("documents", {"title": ""})], []),
+    ("equipements", "Équipements", "service.consult_equipment",
+     [("equipment", {"title": ""})], []),
+    ("contacts", "Contacts", "", [("contacts", {"title": ""})], []),
+    ("collegues", "Collègues", "accounts.manage_portal_users", [("colleagues", {"title": ""})],
+     []),
+    ("mon-compte", "Mon compte", "",
+     [("account", {"title": ""}), ("me", {"title": "Mes droits"})], []),
+]
+
+
+def _extranet_widget_pages(extranet) -> None:
+    """The pages holding the extranet's widgets; each hidden from users without its right."""
+    from .models import PortalPage
+
+    def add(parent, slug, title, right, body, in_menu):
+        return parent.add_child(instance=PortalPage(
+            title=title, slug=slug, show_in_menus=in_menu, required_permission=right,
+            intro=body,
+        ))
+
+    for slug, title, right, body, children in EXTRANET_WIDGET_PAGES:
+        page = add(extranet, slug, title, right, body, True)
+        for child_slug, child_title, child_right, child_body in children:
+            add(page, child_slug, child_title, child_right, child_body, False)
+
+
 def _collection(name: str, group_name: str):
     from wagtail.models import Collection, CollectionViewRestriction
 
@@ -140,7 +179,6 @@ def portal_content_ensure() -> None:
     from .models import (
         BrandingSettings,
         PortalDocument,
-        PortalPage,
         ProcedureCategory,
         ProcedureDocument,
         ProcedureIndexPage,
@@ -175,11 +213,7 @@ def portal_content_ensure() -> None:
         intro=[("paragraph", "<p>Éditeur : Atelier Services SAS, 12 rue des Artisans, 69007 "
                              "Lyon. Hébergement : serveurs de l'entreprise.</p>")],
     ))
-    extranet.add_child(instance=PortalPage(
-        title="Mon compte", slug="mon-compte", show_in_menus=True,
-        intro=[("paragraph", "<p>Vos coordonnées, votre société et vos droits.</p>"),
-               ("me", {"title": ""})],
-    ))
+    _extranet_widget_pages(extranet)
     extranet.add_child(instance=StandardPage(
         title="Conditions d'intervention", slug="conditions-intervention", show_in_menus=True,
         intro=[("heading", "Nos engagements"),

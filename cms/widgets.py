@@ -24,8 +24,11 @@ class WidgetBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context=parent_context)
         context["tag"] = self.meta.tag
         context["module"] = f"portal/widgets/{self.meta.tag}.js"
+        # Settings become attributes; a true boolean is a bare attribute (exportable=""), a
+        # false one is left out, as HTML boolean attributes work.
         context["attributes"] = {
-            key: val for key, val in value.items() if key != "title" and val not in ("", None)
+            key: "" if val is True else val for key, val in value.items()
+            if key != "title" and val not in ("", None, False)
         }
         return context
 
@@ -46,9 +49,9 @@ register_widget("me", "portal-me", _("Widget : mon compte et mes droits"), icon=
 register_widget("catalogue", "portal-catalogue", _("Widget : catalogue"), icon="list-ul", order_page=blocks.CharBlock(label=_("adresse de la page commande"), required=False))  # noqa: E501
 register_widget("order_draft", "portal-order-draft", _("Widget : commande en préparation"), icon="doc-full", catalogue_page=blocks.CharBlock(label=_("adresse du catalogue"), required=False), list_page=blocks.CharBlock(label=_("adresse de la liste des commandes"), required=False))  # noqa: E501
 register_widget("orders", "portal-order-list", _("Widget : commandes"), icon="list-ul", order_page=blocks.CharBlock(label=_("adresse de la page commande"), required=False), exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
+register_widget("invoices", "portal-invoice-list", _("Widget : factures"), icon="doc-full", exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
+register_widget("documents", "portal-document-list", _("Widget : documents"), icon="folder-open-inverse")  # noqa: E501
 register_widget("account", "portal-account", _("Widget : mes coordonnées et ma société"), icon="user")  # noqa: E501
 register_widget("contacts", "portal-contacts", _("Widget : contacts de la société"), icon="group")
 register_widget("colleagues", "portal-colleagues", _("Widget : accès portail des collègues"), icon="group")  # noqa: E501
 register_widget("equipment", "portal-equipment-list", _("Widget : parc d'équipements"), icon="cogs")  # noqa: E501
-register_widget("invoices", "portal-invoice-list", _("Widget : factures"), icon="doc-full", exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
-register_widget("documents", "portal-document-list", _("Widget : documents"), icon="folder-open-inverse")  # noqa: E501

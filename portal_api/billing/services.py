@@ -53,8 +53,11 @@ def _invoice_compute_totals(invoice: Invoice) -> None:
 
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
-                  payment_term_days: int = PAYMENT_TERM_DAYS) -> Invoice:
-    """Give a draft invoice its number (FA-YYYY-NNNNN, gapless per year) and its dates."""
+                  payment_term_days: int = PAYMENT_TERM_DAYS,
+                  render_pdf: bool = True) -> Invoice:
+    """Give a draft invoice its number (FA-YYYY-NNNNN, gapless per year) and its dates.
+    `render_pdf=False` (bulk imports, demo history) leaves the PDF to the first download,
+    which renders and stores it."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != InvoiceStatus.DRAFT:
         raise ServiceError(_("Cette facture est déjà émise."), code="already_issued",
@@ -73,7 +76,8 @@ def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
     # The PDF is rendered in the background once the number is committed.
     from workflows.tasks.billing import invoice_render_pdf_task
 
-    invoice_render_pdf_task.delay_on_commit(invoice.pk)
+    if render_pdf:
+        invoice_render_pdf_task.delay_on_commit(invoice.pk)
     return invoice
 
 

@@ -31,6 +31,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q
+from django.test import override_settings
 from django.utils import timezone
 from faker import Faker
 from wagtail.models import ReferenceIndex
@@ -946,11 +947,23 @@ class _DemoBuilder:
             ("Factures", self.build_invoices),
             ("Numérotation chronologique", self.renumber),
             ("Dates de création", self.spread_creation_dates),
+            ("PDF des dernières factures", self.render_recent_invoice_pdfs),
         ]
         for label, step in steps:
             started = time.monotonic()
             step()
             self.log(f"  {label} : {time.monotonic() - started:.1f} s")
+
+    def render_recent_invoice_pdfs(self) -> None:
+        """The five latest invoices of each company get their stored PDF (a GED document)
+        now; older ones are rendered on their first download."""
+        from portal_api.billing.models import Invoice
+        from portal_api.billing.services import invoice_pdf_ensure
+
+        for account_id in Invoice.objects.values_list("client_account_id", flat=True).distinct():
+            for invoice in (Invoice.objects.filter(client_account_id=account_id)
+                            .exclude(status="draft").order_by("-issue_date", "-sequence")[:5]):
+                invoice_pdf_ensure(invoice=invoice)
 
     # -- staff ---------------------------------------------------------------------------------
 
@@ -1650,7 +1663,8 @@ class _DemoBuilder:
             invoice = invoice_create_draft(client_account=self.accounts[spec.client],
                                            lines=spec.lines, order=spec.order,
                                            intervention=spec.intervention)
-            invoice = invoice_issue(invoice=invoice, issue_date=spec.day)
+            # History: each PDF is rendered on its first download, not now (fast seeding).
+            invoice = invoice_issue(invoice=invoice, issue_date=spec.day, render_pdf=False)
             moment = self.past(self.at(spec.day, 9, 30))
             Invoice.objects.filter(pk=invoice.pk).update(created_at=moment, updated_at=moment)
             issued.append((invoice, spec))
@@ -1796,7 +1810,10 @@ def seed_demo(*, log: Log | None = None) -> bool:
     from cms.services import portal_content_ensure
 
     started = time.monotonic()
-    with transaction.atomic():
+    # The demo's orders go through order_submit, which e-mails the staff and the buyer once
+    # the transaction commits: keep those e-mails out of the console.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+            transaction.atomic():
         if demo_exists():  # created meanwhile by a concurrent run
             return False
         log("Création des données de démonstration…")

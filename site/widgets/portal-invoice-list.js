@@ -19,7 +19,6 @@ class PortalInvoiceList extends PortalList {
   get endpoint() { return this.getAttribute("src") || "/api/v1/invoices/"; }
 
   // Exportable unless the editor turned it off.
-  get exportable() { return this.getAttribute("exportable") !== "False"; }
 
   connectedCallback() {
     this.totals = document.createElement("dl");

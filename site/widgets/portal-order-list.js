@@ -19,7 +19,6 @@ class PortalOrderList extends PortalList {
   get orderPage() { return this.getAttribute("order_page") || this.getAttribute("order-page") || ""; }
 
   // Exportable unless the editor turned it off.
-  get exportable() { return this.getAttribute("exportable") !== "False"; }
 
   emptyText() { return t("ordEmpty"); }
 
