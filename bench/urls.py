@@ -2,7 +2,7 @@
 the project's routes plus one view serving a plain file, the reference of the PDF download."""
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseForbidden
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
@@ -15,4 +15,16 @@ def static_file(request):
                         filename="static.pdf", content_type="application/pdf")
 
 
-urlpatterns = [path("__bench__/static-file/", static_file), *project_urlpatterns]
+def static_file_logged_in(request):
+    """The same file behind a login check: adds what every authenticated request pays (the
+    session and the user loaded from the database)."""
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden()
+    return static_file(request)
+
+
+urlpatterns = [
+    path("__bench__/static-file/", static_file),
+    path("__bench__/static-file-logged-in/", static_file_logged_in),
+    *project_urlpatterns,
+]
