@@ -4,32 +4,7 @@
 import { api, ApiError } from "../lib/api.js";
 import { t } from "../lib/i18n.js";
 import { PortalElement } from "../lib/portal-element.js";
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (value !== false && value != null) node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
-
-function showFieldErrors(form, error) {
-  for (const node of form.querySelectorAll("[data-error-for]")) { node.hidden = true; node.textContent = ""; }
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-  let first = null;
-  for (const [name, messages] of Object.entries((error && error.fields) || {})) {
-    const node = form.querySelector(`[data-error-for="${name}"]`);
-    if (!node) continue;
-    node.textContent = [].concat(messages).join(" ");
-    node.hidden = false;
-    const input = form.querySelector(`[name="${name}"]`);
-    if (input) { input.setAttribute("aria-invalid", "true"); first = first || input; }
-  }
-  if (first) first.focus();
-}
+import { el, showFieldErrors } from "../lib/dom.js";
 
 function textField(name, label, type, autocomplete, required = false) {
   const id = `colleague-${name}`;

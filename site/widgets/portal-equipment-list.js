@@ -5,17 +5,7 @@ import { api } from "../lib/api.js";
 import { date } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { PortalList } from "../lib/portal-list.js";
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (value !== false && value != null) node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
+import { el } from "../lib/dom.js";
 
 function warranty(value) {
   if (!value) return "";
