@@ -41,9 +41,9 @@ def order_list(*, user: User) -> QuerySet[Order]:
                     default=None, output_field=_AMOUNT)
 
     price = F("quantity") * F("article__price_excl_tax")
+    # The company is not joined: the list is scoped to it and shows nothing of it.
     return scope_to_client(
-        Order.objects.select_related("client_account", "prepared_by", "submitted_by",
-                                     "delivery_site"),
+        Order.objects.select_related("prepared_by", "submitted_by", "delivery_site"),
         user=user,
     ).annotate(
         lines_count=per_order(Count("pk"), IntegerField()),

@@ -27,6 +27,10 @@ class SiteSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "city"]
 
 
+def _person(user) -> dict | None:
+    return {"id": user.id, "name": user.get_full_name() or user.email} if user else None
+
+
 class CanSerializer(serializers.Serializer):
     edit = serializers.BooleanField()
     place = serializers.BooleanField()
@@ -53,9 +57,11 @@ def _totals(order) -> tuple[Decimal, Decimal, Decimal]:
 
 class OrderSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
-    prepared_by = PersonSerializer(read_only=True, allow_null=True)
-    submitted_by = PersonSerializer(read_only=True, allow_null=True)
-    delivery_site = SiteSummarySerializer(read_only=True, allow_null=True)
+    # Plain dicts rather than nested serializers: the same JSON, without instantiating three
+    # serializers per order on every page (bench/: a third of the list's time).
+    prepared_by = serializers.SerializerMethodField()
+    submitted_by = serializers.SerializerMethodField()
+    delivery_site = serializers.SerializerMethodField()
     lines_count = serializers.IntegerField(read_only=True)
     total_excl_tax = serializers.SerializerMethodField()
     total_vat = serializers.SerializerMethodField()
@@ -80,6 +86,19 @@ class OrderSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_total_incl_tax(self, order):
         return str(_totals(order)[2])
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_prepared_by(self, order):
+        return _person(order.prepared_by)
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_submitted_by(self, order):
+        return _person(order.submitted_by)
+
+    @extend_schema_field(SiteSummarySerializer(allow_null=True))
+    def get_delivery_site(self, order):
+        site = order.delivery_site
+        return {"id": site.id, "name": site.name, "city": site.city} if site else None
 
     def get_status_label(self, order) -> str:
         # get_status_display() re-translates and hashes the lazy choices on every call
