@@ -5,17 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from portal_api.accounts.factories import ContactFactory, SiteFactory
 from portal_api.service.factories import EquipmentFactory
 from portal_api.service.models import Equipment
-
-
-def assert_error_shape(response, status, code=None):
-    assert response.status_code == status
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    assert body["error"]["message"]
-    if code:
-        assert body["error"]["code"] == code
-    return body["error"]
+from tests.api_helpers import assert_error
 
 
 class TestMe:
@@ -48,7 +38,7 @@ class TestMe:
         assert fr["rights"][0]["label"] == "Consulter le catalogue"
 
     def test_anonymous_gets_401_in_the_error_shape(self, api_client, db):
-        error = assert_error_shape(api_client.get("/api/v1/me/"), 401, "not_authenticated")
+        error = assert_error(api_client.get("/api/v1/me/"), 401, "not_authenticated")
         assert "authentification" in error["message"].lower()
 
     def test_constant_number_of_queries(self, api_as, dupond, django_assert_max_num_queries):
@@ -74,18 +64,18 @@ class TestScopedEndpoints:
 
     def test_another_companys_equipment_is_404(self, api_as, martin, equipment):
         response = api_as(martin).get(f"/api/v1/equipment/{equipment['theirs'].pk}/")
-        assert_error_shape(response, 404, "not_found")
+        assert_error(response, 404, "not_found")
         assert api_as(martin).get(f"/api/v1/equipment/{equipment['mine'].pk}/").status_code == 200
 
     def test_missing_right_is_403(self, api_as, dupond, equipment):
         client = api_as(dupond)
-        assert_error_shape(client.get("/api/v1/equipment/"), 403, "permission_denied")
-        assert_error_shape(client.get(f"/api/v1/equipment/{equipment['mine'].pk}/"), 403)
+        assert_error(client.get("/api/v1/equipment/"), 403, "permission_denied")
+        assert_error(client.get(f"/api/v1/equipment/{equipment['mine'].pk}/"), 403)
 
     def test_writes_are_refused_and_change_nothing(self, api_as, martin, equipment):
         before = list(Equipment.objects.values_list("pk", "serial_number"))
         client = api_as(martin)
-        assert_error_shape(client.post("/api/v1/equipment/", {"serial_number": "X"}), 405)
+        assert_error(client.post("/api/v1/equipment/", {"serial_number": "X"}), 405)
         response = client.delete(f"/api/v1/equipment/{equipment['theirs'].pk}/")
         assert response.status_code in (404, 405)
         assert list(Equipment.objects.values_list("pk", "serial_number")) == before
@@ -97,7 +87,7 @@ class TestScopedEndpoints:
         mine, theirs = factory(client_account=dupond_company), factory(client_account=other_company)
         client = api_as(dupond)
         assert client.get(f"/api/v1/{endpoint}/{mine.pk}/").status_code == 200
-        assert_error_shape(client.get(f"/api/v1/{endpoint}/{theirs.pk}/"), 404)
+        assert_error(client.get(f"/api/v1/{endpoint}/{theirs.pk}/"), 404)
         ids = [row["id"] for row in client.get(f"/api/v1/{endpoint}/").json()["results"]]
         assert ids == [mine.pk]
 
@@ -122,7 +112,7 @@ class TestScopedEndpoints:
         assert len(small.captured_queries) <= 6
 
     def test_bad_filter_is_a_400_naming_the_field(self, api_as, martin, equipment):
-        error = assert_error_shape(api_as(martin).get("/api/v1/equipment/?site=abc"), 400)
+        error = assert_error(api_as(martin).get("/api/v1/equipment/?site=abc"), 400)
         assert "site" in error["fields"]
 
 
@@ -177,7 +167,7 @@ class TestMyAccount:
     ])
     def test_bad_input_is_a_400_naming_the_field_in_french(self, api_as, dupond, payload,
                                                            field):
-        error = assert_error_shape(api_as(dupond).patch("/api/v1/me/", payload, format="json"),
+        error = assert_error(api_as(dupond).patch("/api/v1/me/", payload, format="json"),
                                    400, "invalid")
         assert field in error["fields"]
         assert error["message"] == "Certains champs sont invalides."
@@ -185,7 +175,7 @@ class TestMyAccount:
         assert (dupond.first_name, dupond.last_name, dupond.phone) == ("Jean", "Dupond", "")
 
     def test_anonymous_cannot_patch(self, api_client, db):
-        assert_error_shape(api_client.patch("/api/v1/me/", {"first_name": "x"}), 401)
+        assert_error(api_client.patch("/api/v1/me/", {"first_name": "x"}), 401)
 
     def test_my_company(self, api_as, dupond, dupond_company, other_company):
         SiteFactory(client_account=dupond_company, name="Usine de Lyon")
@@ -200,7 +190,7 @@ class TestMyAccount:
 
     def test_company_is_read_only_and_staff_have_none(self, api_as, dupond, dispatcher):
         assert api_as(dupond).patch("/api/v1/company/", {"name": "X"}).status_code == 405
-        assert_error_shape(api_as(dispatcher).get("/api/v1/company/"), 403)
+        assert_error(api_as(dispatcher).get("/api/v1/company/"), 403)
 
 
 class TestContactsManagement:
@@ -247,7 +237,7 @@ class TestContactsManagement:
     ])
     def test_bad_input_is_a_400_in_french_and_nothing_created(self, api_as, manager, payload,
                                                               field, message):
-        error = assert_error_shape(api_as(manager).post("/api/v1/contacts/", payload,
+        error = assert_error(api_as(manager).post("/api/v1/contacts/", payload,
                                                         format="json"), 400, "invalid")
         assert field in error["fields"]
         if message:
@@ -258,20 +248,20 @@ class TestContactsManagement:
                                                            other_company):
         theirs = ContactFactory(client_account=other_company, role="Directeur")
         client = api_as(manager)
-        assert_error_shape(client.patch(f"/api/v1/contacts/{theirs.pk}/", {"role": "X"},
+        assert_error(client.patch(f"/api/v1/contacts/{theirs.pk}/", {"role": "X"},
                                         format="json"), 404)
-        assert_error_shape(client.delete(f"/api/v1/contacts/{theirs.pk}/"), 404)
+        assert_error(client.delete(f"/api/v1/contacts/{theirs.pk}/"), 404)
         theirs.refresh_from_db()
         assert (theirs.role, theirs.active) == ("Directeur", True)
 
     def test_without_the_right_is_403_and_unchanged(self, api_as, dupond, dupond_company):
         mine = ContactFactory(client_account=dupond_company, role="Directeur")
         client = api_as(dupond)
-        assert_error_shape(client.post("/api/v1/contacts/", {"last_name": "X"},
+        assert_error(client.post("/api/v1/contacts/", {"last_name": "X"},
                                        format="json"), 403)
-        assert_error_shape(client.patch(f"/api/v1/contacts/{mine.pk}/", {"role": "X"},
+        assert_error(client.patch(f"/api/v1/contacts/{mine.pk}/", {"role": "X"},
                                         format="json"), 403)
-        assert_error_shape(client.delete(f"/api/v1/contacts/{mine.pk}/"), 403)
+        assert_error(client.delete(f"/api/v1/contacts/{mine.pk}/"), 403)
         mine.refresh_from_db()
         assert (mine.role, mine.active) == ("Directeur", True)
         assert Contact.objects.count() == 1
@@ -347,7 +337,7 @@ class TestColleagues:
                                     role=PortalRole.CUSTOM, can_manage_users=True,
                                     can_view_catalog=True).user
         before = users_snapshot()
-        error = assert_error_shape(api_as(chef).post("/api/v1/colleagues/", {
+        error = assert_error(api_as(chef).post("/api/v1/colleagues/", {
             "email": "x@dupond-industrie.fr", "last_name": "X",
             "rights": ["view_catalog", "place_orders"],
         }, format="json"), 400, "rights_not_held")
@@ -364,7 +354,7 @@ class TestColleagues:
     def test_bad_invitation_is_a_400_naming_the_field(self, api_as, manager, dupond, payload,
                                                       field):
         before = users_snapshot()
-        error = assert_error_shape(api_as(manager).post("/api/v1/colleagues/", payload,
+        error = assert_error(api_as(manager).post("/api/v1/colleagues/", payload,
                                                         format="json"), 400)
         assert field in error["fields"]
         assert users_snapshot() == before
@@ -380,9 +370,9 @@ class TestColleagues:
     def test_cannot_change_his_own_rights_nor_deactivate_himself(self, api_as, manager):
         before, users = profiles_snapshot(), users_snapshot()
         client = api_as(manager)
-        assert_error_shape(client.patch(f"/api/v1/colleagues/{manager.pk}/", {"rights": []},
+        assert_error(client.patch(f"/api/v1/colleagues/{manager.pk}/", {"rights": []},
                                         format="json"), 403)
-        assert_error_shape(client.delete(f"/api/v1/colleagues/{manager.pk}/"), 403)
+        assert_error(client.delete(f"/api/v1/colleagues/{manager.pk}/"), 403)
         assert profiles_snapshot() == before and users_snapshot() == users
 
     def test_deactivate(self, api_as, manager, dupond):
@@ -395,26 +385,26 @@ class TestColleagues:
     def test_another_companys_user_is_404_and_unchanged(self, api_as, manager, other_manager):
         before, users = profiles_snapshot(), users_snapshot()
         client = api_as(manager)
-        assert_error_shape(client.get(f"/api/v1/colleagues/{other_manager.pk}/"), 404)
-        assert_error_shape(client.patch(f"/api/v1/colleagues/{other_manager.pk}/",
+        assert_error(client.get(f"/api/v1/colleagues/{other_manager.pk}/"), 404)
+        assert_error(client.patch(f"/api/v1/colleagues/{other_manager.pk}/",
                                         {"rights": []}, format="json"), 404)
-        assert_error_shape(client.delete(f"/api/v1/colleagues/{other_manager.pk}/"), 404)
+        assert_error(client.delete(f"/api/v1/colleagues/{other_manager.pk}/"), 404)
         assert profiles_snapshot() == before and users_snapshot() == users
 
     def test_without_the_right_is_403_and_nothing_changed(self, api_as, dupond, martin):
         before, users = profiles_snapshot(), users_snapshot()
         client = api_as(dupond)
-        assert_error_shape(client.get("/api/v1/colleagues/"), 403)
-        assert_error_shape(client.get(f"/api/v1/colleagues/{martin.pk}/"), 403)
-        assert_error_shape(client.post("/api/v1/colleagues/", {
+        assert_error(client.get("/api/v1/colleagues/"), 403)
+        assert_error(client.get(f"/api/v1/colleagues/{martin.pk}/"), 403)
+        assert_error(client.post("/api/v1/colleagues/", {
             "email": "x@dupond-industrie.fr", "last_name": "X"}, format="json"), 403)
-        assert_error_shape(client.patch(f"/api/v1/colleagues/{martin.pk}/",
+        assert_error(client.patch(f"/api/v1/colleagues/{martin.pk}/",
                                         {"rights": ["view_catalog"]}, format="json"), 403)
-        assert_error_shape(client.delete(f"/api/v1/colleagues/{martin.pk}/"), 403)
+        assert_error(client.delete(f"/api/v1/colleagues/{martin.pk}/"), 403)
         assert profiles_snapshot() == before and users_snapshot() == users
 
     def test_staff_manage_users_in_the_admin_not_here(self, api_as, dispatcher, dupond):
-        assert_error_shape(api_as(dispatcher).get("/api/v1/colleagues/"), 403)
+        assert_error(api_as(dispatcher).get("/api/v1/colleagues/"), 403)
 
     def test_list_runs_a_constant_number_of_queries(self, client, manager, dupond_company):
         client.force_login(manager)

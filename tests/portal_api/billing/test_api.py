@@ -14,19 +14,11 @@ from portal_api.accounts.models import PortalRole
 from portal_api.billing.models import Invoice
 from portal_api.documents.models import Document, DocumentKind
 from portal_api.documents.services import document_create
+from tests.api_helpers import assert_error
 
 from .conftest import make_invoice
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert set(error) == {"code", "message", "fields"} and error["message"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 def snapshot():
