@@ -456,84 +456,6 @@ def run_export(client, user, account_id: int, args, report: dict) -> None:
           f"{_mb(baseline['tracemalloc_peak_mb'])}", flush=True)
 
 
-def order_list_with_subqueries(*, user):
-    """A candidate fix measured with `--variant orders-subqueries` (not the project's code):
-    the selector of portal_api/orders/selectors.py with its per-order aggregates as correlated
-    subqueries instead of JOIN + GROUP BY, and the catalogue totals only for drafts. PostgreSQL
-    then evaluates them for the 50 rows of the page only, and the paginator's COUNT(*) no longer
-    joins the lines."""
-    from django.db.models import (
-        Case,
-        Count,
-        DecimalField,
-        F,
-        IntegerField,
-        OuterRef,
-        Subquery,
-        Sum,
-        When,
-    )
-
-    from portal_api.accounts.selectors import scope_to_client
-    from portal_api.orders.models import Order, OrderLine, OrderStatus
-
-    amount = DecimalField(max_digits=20, decimal_places=5)
-    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
-
-    def per_order(expression, output_field):
-        return Subquery(lines.annotate(v=expression).values("v"), output_field=output_field)
-
-    def draft_only(expression):
-        return Case(When(status=OrderStatus.DRAFT, then=per_order(expression, amount)),
-                    default=None, output_field=amount)
-
-    price = F("quantity") * F("article__price_excl_tax")
-    return scope_to_client(
-        Order.objects.select_related("client_account", "prepared_by", "submitted_by",
-                                     "delivery_site"),
-        user=user,
-    ).annotate(
-        lines_count=per_order(Count("pk"), IntegerField()),
-        catalogue_total_excl_tax=draft_only(Sum(price)),
-        catalogue_total_vat=draft_only(Sum(price * F("article__vat_rate") / 100)),
-    )
-
-
-def apply_order_serializer_fixes() -> None:
-    """Candidate fixes measured with `--variant orders-all` (not the project's code):
-    - `can` from the user's three order rights, asked once per request, and the order's status
-      (the list is already scoped to the user's company, so is_own_company holds) instead of
-      three has_perm calls per order through every authentication backend;
-    - the status label from a per-language dict instead of Model.get_status_display(), which
-      rebuilds the hashable choices (translating every label) on each call."""
-    from django.utils.translation import get_language
-
-    from portal_api.orders import serializers
-    from portal_api.orders.models import Order, OrderStatus
-
-    def order_can(user, order) -> dict:
-        rights = user.__dict__.get("_order_rights")
-        if rights is None:
-            rights = user.__dict__["_order_rights"] = {
-                name: user.has_perm(f"orders.{name}_orders")
-                for name in ("prepare", "place", "cancel")}
-        draft = order.status == OrderStatus.DRAFT
-        return {"edit": draft and rights["prepare"], "place": draft and rights["place"],
-                "cancel": order.status == OrderStatus.SUBMITTED and rights["cancel"]}
-
-    labels: dict[str, dict[str, str]] = {}
-
-    def get_status_display(self) -> str:
-        language = get_language()
-        table = labels.get(language)
-        if table is None:
-            table = labels[language] = {k: str(v) for k, v in OrderStatus.choices}
-        return table.get(self.status, self.status)
-
-    serializers.order_can = order_can
-    Order.get_status_display = get_status_display
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -544,8 +466,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="lists,pdf,export")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also run each export under tracemalloc (several times slower)")
-    parser.add_argument("--variant", choices=["orders-subqueries", "orders-all"], default=None,
-                        help="measure a candidate fix instead of the project's code")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -579,13 +499,6 @@ def main(argv: list[str] | None = None) -> None:
                     "load_average_at_start": os.getloadavg(),
                     "database": db["NAME"], "requests": args.requests, "warmup": args.warmup,
                     "cpus": os.cpu_count()}
-    if args.variant in ("orders-subqueries", "orders-all"):
-        from portal_api.orders.views import OrderViewSet
-
-        OrderViewSet.selector = order_list_with_subqueries
-        report["variant"] = args.variant
-    if args.variant == "orders-all":
-        apply_order_serializer_fixes()
     only = set(args.only.split(","))
     started = time.perf_counter()
     if "lists" in only:
