@@ -1,5 +1,12 @@
 # Atelier Portal: one image for the web app (gunicorn), the Celery worker and Celery beat.
 #   docker build -t atelier-portal:latest .      (docker compose build does the same)
+
+# The widgets' browser libraries, exactly as package-lock.json pins them.
+FROM node:20-bookworm-slim AS front
+WORKDIR /front
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,9 +35,10 @@ COPY pyproject.toml README.md ./
 COPY requirements/constraints.txt requirements/constraints.txt
 RUN pip install -c requirements/constraints.txt '.[s3]'
 
-# site/ holds plain ES modules: nothing to build yet. When a package-lock.json arrives, add a
-# node stage that runs `npm ci` and copy its output here.
+# site/ holds plain ES modules (nothing to build); the libraries they import come from the
+# node stage and are published by collectstatic (STATICFILES_DIRS).
 COPY . .
+COPY --from=front /front/node_modules node_modules
 
 # Static files are collected into the image (served by WhiteNoise). The production settings
 # insist on these variables; the values below exist only for this build step.

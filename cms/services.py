@@ -126,6 +126,12 @@ EXTRANET_WIDGET_PAGES = [
     ("documents", "Documents", "documents.view_documents", [("documents", {"title": ""})], []),
     ("equipements", "Équipements", "service.consult_equipment",
      [("equipment", {"title": ""})], []),
+    ("demandes", "Demandes d'intervention", "service.view_tickets",
+     [("ticket_list", {"title": "", "request_page": "/espace-client/demandes/nouvelle/"})],
+     [("nouvelle", "Nouvelle demande", "service.request_intervention",
+       [("ticket_request", {"title": "", "list_page": "/espace-client/demandes/"})])]),
+    ("interventions", "Interventions", "service.consult_intervention",
+     [("interventions", {"title": "", "exportable": True})], []),
     ("contacts", "Contacts", "", [("contacts", {"title": ""})], []),
     ("collegues", "Collègues", "accounts.manage_portal_users", [("colleagues", {"title": ""})],
      []),
@@ -134,8 +140,22 @@ EXTRANET_WIDGET_PAGES = [
 ]
 
 
-def _extranet_widget_pages(extranet) -> None:
-    """The pages holding the extranet's widgets; each hidden from users without its right."""
+# The intranet's portal pages (technicians, phone first), same shape.
+INTRANET_WIDGET_PAGES = [
+    ("interventions", "Mes interventions", "service.consult_intervention",
+     [("technician_interventions", {"title": "", "sheet_page": "/intranet/interventions/fiche/",
+                                    "create_page": "/intranet/interventions/nouvelle/",
+                                    "exportable": True})],
+     [("fiche", "Fiche d'intervention", "service.consult_intervention",
+       [("intervention_sheet", {"title": "", "list_page": "/intranet/interventions/"})]),
+      ("nouvelle", "Nouvelle intervention", "service.create_intervention",
+       [("intervention_create", {"title": "",
+                                 "sheet_page": "/intranet/interventions/fiche/"})])]),
+]
+
+
+def _widget_pages(area, pages) -> None:
+    """The pages holding an area's widgets; each hidden from users without its right."""
     from .models import PortalPage
 
     def add(parent, slug, title, right, body, in_menu):
@@ -144,8 +164,8 @@ def _extranet_widget_pages(extranet) -> None:
             intro=body,
         ))
 
-    for slug, title, right, body, children in EXTRANET_WIDGET_PAGES:
-        page = add(extranet, slug, title, right, body, True)
+    for slug, title, right, body, children in pages:
+        page = add(area, slug, title, right, body, True)
         for child_slug, child_title, child_right, child_body in children:
             add(page, child_slug, child_title, child_right, child_body, False)
 
@@ -213,7 +233,8 @@ def portal_content_ensure() -> None:
         intro=[("paragraph", "<p>Éditeur : Atelier Services SAS, 12 rue des Artisans, 69007 "
                              "Lyon. Hébergement : serveurs de l'entreprise.</p>")],
     ))
-    _extranet_widget_pages(extranet)
+    _widget_pages(extranet, EXTRANET_WIDGET_PAGES)
+    _widget_pages(intranet, INTRANET_WIDGET_PAGES)
     extranet.add_child(instance=StandardPage(
         title="Conditions d'intervention", slug="conditions-intervention", show_in_menus=True,
         intro=[("heading", "Nos engagements"),

@@ -155,7 +155,14 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # site/ holds the widgets and theme; they are ES modules and CSS that need no bundling.
-STATICFILES_DIRS = [("portal", BASE_DIR / "site")]
+STATICFILES_DIRS = [
+    ("portal", BASE_DIR / "site"),
+    # Browser libraries installed by `npm ci` from package-lock.json (see base.html's import
+    # map); only their distributed files are published.
+    ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/kurkle-color", BASE_DIR / "node_modules" / "@kurkle" / "color" / "dist"),
+    ("vendor/signature_pad", BASE_DIR / "node_modules" / "signature_pad" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 # GED files, invoices, reports and exports: never under a public URL, only through views that
@@ -199,6 +206,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Atelier Portal <porta
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "service-client@example.fr")
 # Catalogue: at or below this quantity available, an article shows as "low" stock.
 CATALOG_LOW_STOCK_THRESHOLD = 5
+# Files that users attach (request photos, intervention photos and documents, receipts):
+# the largest file, the most files per request or per upload, the longest image side kept
+# after re-encoding (phone photos are 4000 px and more).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "10"))
+UPLOAD_IMAGE_MAX_SIDE = 2560
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Atelier Portal"

@@ -354,6 +354,14 @@ const catalogues = {
   },
 };
 
+// Widgets of other areas bring their own strings (site/lib/i18n-<area>.js) and add them here,
+// so that one file does not hold every widget's text.
+export function addStrings(more) {
+  for (const [lang, strings] of Object.entries(more)) {
+    catalogues[lang] = { ...(catalogues[lang] || {}), ...strings };
+  }
+}
+
 export function t(key) {
   const lang = (document.documentElement.lang || "fr").slice(0, 2);
   return (catalogues[lang] || catalogues.fr)[key] ?? catalogues.fr[key] ?? key;
