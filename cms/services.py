@@ -55,14 +55,14 @@ def portal_pages_ensure() -> PortalHomePage:
     if not ExtranetHomePage.objects.exists():
         extranet = home.add_child(instance=ExtranetHomePage(
             title="Espace client", slug="espace-client",
-            intro=[("paragraph", "<p>Bienvenue dans votre espace client.</p>"),
+            intro=[("dashboard", {"title": "", "area": "client"}),
                    ("me", {"title": "Mon compte"})],
         ))
         _restrict_to(extranet, CLIENTS_GROUP)
     if not IntranetHomePage.objects.exists():
         intranet = home.add_child(instance=IntranetHomePage(
             title="Intranet techniciens", slug="intranet",
-            intro=[("paragraph", "<p>Tableau de bord LivePilot.</p>"),
+            intro=[("dashboard", {"title": "", "area": "technician"}),
                    ("me", {"title": "Mon profil"})],
         ))
         _restrict_to(intranet, TECHNICIANS_GROUP)
