@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.common.models import TimeStampedModel
@@ -110,6 +111,11 @@ class Ticket(TimeStampedModel):
     )
     answer = models.TextField(_("réponse au client"), blank=True)
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    # The same request sent twice (a double tap, a retried upload) creates one ticket.
+    idempotency_key = models.CharField(max_length=80, blank=True, default="", editable=False)
+    # Set once the e-mails are sent, so that a task run twice never sends them twice.
+    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("demande d'intervention")
@@ -120,9 +126,43 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["status", "-urgent", "created_at"], name="ticket_inbox_idx"),
             models.Index(fields=["client_account", "-created_at"], name="ticket_account_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "idempotency_key"], name="ticket_idempotency_unique",
+                condition=~Q(idempotency_key=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def serial_unmatched(self) -> bool:
+        """A serial number typed by hand that matches none of the company's equipment: the
+        staff have to find out what it is."""
+        return bool(self.serial_number_typed) and self.equipment_id is None
+
+
+class TicketEvent(models.Model):
+    """One step of a request's timeline, as the client and the staff see it."""
+
+    wagtail_reference_index_ignore = True
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events",
+                               verbose_name=_("demande"))
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    status = models.CharField(_("statut"), max_length=12, choices=TicketStatus.choices)
+    message = models.TextField(_("message"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", verbose_name=_("par"))
+
+    class Meta:
+        verbose_name = _("étape de la demande")
+        verbose_name_plural = _("étapes de la demande")
+        ordering = ["ticket", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_status_display()} ({self.created_at:%d/%m/%Y %H:%M})"
 
 
 class InterventionStatus(models.TextChoices):
