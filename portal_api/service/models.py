@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -111,6 +112,10 @@ class Ticket(TimeStampedModel):
     )
     answer = models.TextField(_("réponse au client"), blank=True)
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    # Attachments: the GED documents related to the request.
+    documents = GenericRelation("documents.Document", content_type_field="related_type",
+                                object_id_field="related_id",
+                                related_query_name="service_ticket")
     # The same request sent twice (a double tap, a retried upload) creates one ticket.
     idempotency_key = models.CharField(max_length=80, blank=True, default="", editable=False)
     # Set once the e-mails are sent, so that a task run twice never sends them twice.
@@ -214,6 +219,10 @@ class Intervention(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("créée par"))
+    # Photos, attachments, receipts and the report: the GED documents related to it.
+    documents = GenericRelation("documents.Document", content_type_field="related_type",
+                                object_id_field="related_id",
+                                related_query_name="service_intervention")
 
     class Meta:
         verbose_name = _("intervention")

@@ -14,12 +14,10 @@ from portal_api.accounts.rules import (
 def is_assigned(user, intervention) -> bool:
     if intervention is None:
         return True
+    prefetched = getattr(intervention, "_prefetched_objects_cache", {}).get("technicians")
+    if prefetched is not None:  # a list's prefetch: no query per row
+        return any(t.pk == user.pk for t in prefetched)
     return intervention.technicians.filter(pk=user.pk).exists()
-
-
-@rules.predicate
-def is_unlocked(user, intervention) -> bool:
-    return intervention is None or intervention.signed_at is None
 
 
 # Staff of the back office (dispatchers, admins) who are not technicians see everything; a
@@ -45,5 +43,9 @@ rules.add_perm(
     | (has_right("can_follow_interventions") & is_own_company),
 )
 rules.add_perm("service.create_intervention", is_back_office | technician_creates_interventions)
-rules.add_perm("service.edit_intervention_sheet",
-               (is_back_office | technician_may_see) & is_unlocked)
+# A signed sheet is locked: the services answer 409 (a state), not 403 (a right).
+rules.add_perm("service.edit_intervention_sheet", is_back_office | technician_may_see)
+rules.add_perm("service.sign_intervention", is_back_office | technician_may_see)
+# Picking a client company (creating an intervention, filtering lists): the back office and
+# the technicians; a portal user has one company, his own.
+rules.add_perm("service.choose_client", is_back_office | is_technician)

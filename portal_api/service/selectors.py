@@ -1,10 +1,13 @@
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from portal_api.accounts.models import User
-from portal_api.accounts.rules import technician_profile_of
+from portal_api.accounts.rules import is_staff_member, technician_profile_of
 from portal_api.accounts.selectors import scope_to_client
+from portal_api.documents.models import Document, DocumentKind
 
-from .models import Equipment, Intervention, Ticket
+from .models import Equipment, Intervention, Ticket, TicketEvent
 
 
 def equipment_list(*, user: User) -> QuerySet[Equipment]:
@@ -13,10 +16,45 @@ def equipment_list(*, user: User) -> QuerySet[Equipment]:
     )
 
 
+def _limited_technician(user: User):
+    """The technician's profile when he sees only his own interventions, else None."""
+    technician = technician_profile_of(user)
+    if technician is not None and not technician.can_see_all_interventions:
+        return technician
+    return None
+
+
+def _attachments_count(model) -> Coalesce:
+    """How many GED documents are related to each row (one subquery, whatever the page)."""
+    documents = (
+        Document.objects.filter(related_type=ContentType.objects.get_for_model(model),
+                                related_id=OuterRef("pk"))
+        .order_by().values("related_id").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(documents, output_field=IntegerField()), 0)
+
+
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
-    return scope_to_client(
-        Ticket.objects.select_related("client_account", "equipment", "site", "requester"),
+    """The requests the user may see: his company's; every company's for the staff, except a
+    technician limited to his own interventions (the requests turned into them).
+    Each row carries `attachments_count`."""
+    qs = scope_to_client(
+        Ticket.objects.select_related("client_account", "equipment", "site", "requester",
+                                      "reply_to", "intervention"),
         user=user,
+    )
+    if _limited_technician(user) is not None:
+        qs = qs.filter(intervention__technicians=user)
+    return qs.annotate(attachments_count=_attachments_count(Ticket))
+
+
+def ticket_detail_list(*, user: User) -> QuerySet[Ticket]:
+    """ticket_list with the timeline (`events`, oldest first) and the attachments
+    (`attachments`, a list of Documents, oldest first): two more queries, whatever the page."""
+    return ticket_list(user=user).prefetch_related(
+        Prefetch("events", queryset=TicketEvent.objects.order_by("created_at", "id")),
+        Prefetch("documents", queryset=Document.objects.order_by("created_at", "id"),
+                 to_attr="attachments"),
     )
 
 
@@ -25,9 +63,43 @@ def intervention_list(*, user: User) -> QuerySet[Intervention]:
         Intervention.objects.select_related("client_account", "site", "equipment", "contract"),
         user=user,
     )
-    technician = technician_profile_of(user)
-    if technician is not None and not technician.can_see_all_interventions:
+    if _limited_technician(user) is not None:
         qs = qs.filter(technicians=user)
+    return qs
+
+
+def intervention_detail_list(*, user: User) -> QuerySet[Intervention]:
+    """intervention_list with everything the sheet shows: technicians, lines and their
+    articles, time entries, expenses (with their receipt) and the ticket; a constant number
+    of queries."""
+    return (
+        intervention_list(user=user)
+        .select_related("ticket", "report", "created_by")
+        .prefetch_related(
+            "technicians",
+            "lines__article",
+            "time_entries__technician",
+            "expenses__technician",
+            "expenses__receipt",
+        )
+    )
+
+
+def intervention_document_list(*, user: User, intervention: Intervention) -> QuerySet[Document]:
+    """The documents of an intervention and of the request it came from, as far as the user
+    may see them: expense receipts only for the staff (technicians included)."""
+    from portal_api.documents.selectors import document_list
+
+    related = Q(related_type=ContentType.objects.get_for_model(Intervention),
+                related_id=intervention.pk)
+    ticket_id = (Ticket.objects.filter(intervention_id=intervention.pk)
+                 .values_list("pk", flat=True).first())
+    if ticket_id is not None:
+        related |= Q(related_type=ContentType.objects.get_for_model(Ticket),
+                     related_id=ticket_id)
+    qs = document_list(user=user).filter(related).order_by("created_at", "id")
+    if not is_staff_member(user):
+        qs = qs.exclude(kind=DocumentKind.RECEIPT)
     return qs
 
 
