@@ -1,13 +1,19 @@
 """Back-office forms for the service: equipment, requests (Action Center) and interventions.
-Requests and interventions are created through their services, which number them."""
+Requests and interventions are created through their services, which number them. The Action
+Center's two actions on a request (« Créer l'intervention », « Clôturer avec une réponse »)
+have their own forms here; the views in admin_views.py hand them to the services."""
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import AdminDateTimeInput
 
-from portal_api.accounts.models import User
+from portal_api.accounts.models import Site, User
+from portal_api.billing.models import Contract
 from portal_api.common.admin_forms import PortalAdminForm
+from portal_api.common.errors import ServiceError
 
-from .models import TicketStatus
+from .models import Equipment, Ticket, TicketStatus
 from .services import intervention_create, ticket_create
 
 # The fields of the intervention sheet; a signed sheet is locked.
@@ -96,3 +102,111 @@ class InterventionAdminForm(PortalAdminForm):
         intervention.save()
         self.instance = intervention
         return intervention
+
+
+# ---------------------------------------------------------------------------------------------
+# The Action Center's actions on a request
+# ---------------------------------------------------------------------------------------------
+
+
+def technician_choices(*, keep=()):
+    """The technicians staff may assign: active intranet accesses (plus those already
+    assigned, so that editing never drops one silently), by name."""
+    queryset = User.objects.filter(technician_profile__active=True)
+    keep = [user.pk for user in keep]
+    if keep:
+        queryset = queryset | User.objects.filter(pk__in=keep)
+    return queryset.distinct().order_by("last_name", "first_name", "email")
+
+
+def technician_label(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def add_service_error(form: forms.Form, error: ServiceError) -> None:
+    """Show a service's refusal on the form: on the fields it names when the form has them,
+    else above the form."""
+    placed = False
+    for name, messages in (error.fields or {}).items():
+        target = name if name in form.fields else None
+        for message in messages if isinstance(messages, (list, tuple)) else [messages]:
+            form.add_error(target, str(message))
+            placed = placed or target is not None
+    if not placed and not error.fields:
+        form.add_error(None, error.message)
+
+
+class TicketConvertForm(forms.Form):
+    """« Créer l'intervention » from a request: what the request said is proposed (site,
+    equipment, the equipment's contract, the description); staff choose who goes and when."""
+
+    site = forms.ModelChoiceField(label=_("Site d'intervention"), queryset=Site.objects.none(),
+                                  empty_label=None)
+    equipment = forms.ModelChoiceField(label=_("Équipement"), queryset=Equipment.objects.none(),
+                                       required=False, empty_label=_("— Aucun —"))
+    contract = forms.ModelChoiceField(
+        label=_("Contrat"), queryset=Contract.objects.none(), required=False,
+        empty_label=_("— Hors contrat —"),
+        help_text=_("Proposé d'après le contrat de l'équipement."),
+    )
+    description = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 5}))
+    technicians = forms.ModelMultipleChoiceField(
+        label=_("Techniciens"), queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un technicien.")},
+    )
+    planned_start = forms.DateTimeField(label=_("Début prévu"), widget=AdminDateTimeInput)
+    planned_end = forms.DateTimeField(label=_("Fin prévue"), widget=AdminDateTimeInput)
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        self.ticket = ticket
+        account = ticket.client_account
+        equipment = ticket.equipment
+        kwargs["initial"] = {
+            "site": ticket.site_id or (equipment.site_id if equipment else None),
+            "equipment": ticket.equipment_id,
+            "contract": equipment.contract_id if equipment else None,
+            "description": ticket.description,
+            **(kwargs.get("initial") or {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["technicians"].queryset = technician_choices()
+        self.fields["technicians"].label_from_instance = technician_label
+        self.fields["site"].queryset = Site.objects.filter(client_account=account).filter(
+            active=True) | Site.objects.filter(pk=ticket.site_id)
+        self.fields["equipment"].queryset = (
+            Equipment.objects.filter(client_account=account, active=True)
+            | Equipment.objects.filter(pk=ticket.equipment_id)
+        ).select_related("site")
+        self.fields["contract"].queryset = Contract.objects.filter(client_account=account)
+        if ticket.serial_unmatched:
+            self.fields["equipment"].help_text = _(
+                "Le client a saisi le n° de série « %(serial)s », qui ne correspond à aucun "
+                "de ses équipements."
+            ) % {"serial": ticket.serial_number_typed}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", _("La fin prévue doit suivre le début prévu."))
+        site, equipment = cleaned.get("site"), cleaned.get("equipment")
+        if site and equipment and equipment.site_id != site.pk:
+            self.add_error("equipment", _("Cet équipement est installé sur un autre site "
+                                          "(« %(site)s »).") % {"site": equipment.site})
+        return cleaned
+
+
+class TicketCloseForm(forms.Form):
+    """« Clôturer avec une réponse »: the answer is e-mailed to the request's reply-to
+    contact (or its requester)."""
+
+    answer = forms.CharField(
+        label=_("Réponse au client"), widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Écrivez la réponse envoyée au client.")},
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        self.ticket = ticket
+        kwargs["initial"] = {"answer": ticket.answer, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)

@@ -1,10 +1,19 @@
 """Back-office screens for the service: the Action Center (clients' intervention requests:
-those waiting for the staff first, urgent first, then the oldest), and the « Service » menu:
-interventions (lines, time entries, expenses, signature), equipment and technicians."""
+those waiting for the staff first, urgent first, then the oldest; opening one shows its
+attachments and timeline, and offers « Créer l'intervention » and « Clôturer avec une
+réponse »), and the « Service » menu: interventions (the request they came from, documents,
+lines, time entries, expenses, signature), equipment and technicians.
+
+The Action Center's extra screens (admin_views.py), under /admin/snippets/service/ticket/:
+``convertir/<pk>/``, ``cloturer/<pk>/``, ``<pk>/pieces-jointes/<document_pk>/``; and
+``/admin/snippets/service/intervention/<pk>/documents/<document_pk>/``."""
 
 from django import forms
 from django.db.models import Case, IntegerField, When
+from django.urls import path
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -28,7 +37,41 @@ from portal_api.common.admin_forms import (
 )
 
 from .admin_forms import EquipmentAdminForm, InterventionAdminForm, TicketAdminForm
+from .admin_views import (
+    InterventionDocumentDownloadView,
+    InterventionDocumentsPanel,
+    InterventionInspectView,
+    InterventionTicketPanel,
+    TicketAttachmentDownloadView,
+    TicketAttachmentsPanel,
+    TicketCloseView,
+    TicketConvertView,
+    TicketEditView,
+    TicketInspectView,
+    TicketInterventionPanel,
+    TicketTimelinePanel,
+    admin_url,
+    ticket_action_buttons,
+)
 from .models import Equipment, Intervention, Ticket, TicketStatus
+
+
+class LinkColumn(Column):
+    """A related object shown as a link to its admin screen (when the user may open it)."""
+
+    cell_template_name = "service/admin/link_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        value = context["raw_value"]
+        request = parent_context.get("request")
+        context["url"] = admin_url(value, request.user) if value and request else None
+        return context
+
+
+ticket_intervention_panel = TicketInterventionPanel(heading=_("Intervention"))
+ticket_attachments_panel = TicketAttachmentsPanel(heading=_("Pièces jointes"))
+ticket_timeline_panel = TicketTimelinePanel(heading=_("Historique de la demande"))
 
 
 class TicketViewSet(PortalSnippetViewSet):
@@ -44,9 +87,12 @@ class TicketViewSet(PortalSnippetViewSet):
                          sort_key="urgent"),
         Column("client_account", label=_("Client"), sort_key="client_account__name"),
         ShortTextColumn("description", label=_("Demande")),
+        StatusFlagColumn("serial_unmatched", label=_("N° de série"),
+                         true_label=_("N° de série inconnu"),
+                         accessor=lambda t: t.serial_unmatched),
         ChoiceColumn("status", label=_("Statut")),
         Column("created_at", label=_("Reçue le"), sort_key="created_at"),
-        Column("intervention", label=_("Intervention"), classname="portal-nowrap"),
+        LinkColumn("intervention", label=_("Intervention"), classname="portal-nowrap"),
     ]
     list_filter = ["status", "client_account", "urgent"]
     search_fields = ["number", "description", "serial_number_typed", "client_account__name",
@@ -59,6 +105,9 @@ class TicketViewSet(PortalSnippetViewSet):
         "equipment", "serial_number_typed", "site", "reply_to", "intervention", "answer",
         "created_at", "closed_at",
     ]
+    edit_view_class = TicketEditView
+    inspect_view_class = TicketInspectView
+    related_panels = [ticket_attachments_panel, ticket_timeline_panel]
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
@@ -66,7 +115,7 @@ class TicketViewSet(PortalSnippetViewSet):
                     ReadOnly("number"),
                     FieldPanel("client_account"),
                     FieldPanel("requester"),
-                    FieldRowPanel([FieldPanel("urgent"), FieldPanel("status")]),
+                    FieldRowPanel([FieldPanel("urgent"), ReadOnly("status")]),
                     ReadOnly("created_at", heading=_("Reçue le")),
                 ],
                 heading=_("Demande"),
@@ -80,17 +129,37 @@ class TicketViewSet(PortalSnippetViewSet):
                 ],
                 heading=_("Problème signalé"),
             ),
+            ticket_attachments_panel,
             MultiFieldPanel(
                 [
-                    FieldPanel("answer"),
-                    ReadOnly("intervention"),
+                    ticket_intervention_panel,
+                    ReadOnly("answer"),
                     ReadOnly("closed_at"),
                 ],
                 heading=_("Traitement"),
+                help_text=_("« Créer l'intervention » et « Clôturer avec une réponse » font "
+                            "suivre le statut et écrivent l'historique."),
             ),
+            ticket_timeline_panel,
         ],
         base_form_class=TicketAdminForm,
     )
+
+    @property
+    def convert_view(self):
+        return self.construct_view(TicketConvertView)
+
+    @property
+    def close_view(self):
+        return self.construct_view(TicketCloseView)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("convertir/<int:pk>/", self.convert_view, name="convert"),
+            path("cloturer/<int:pk>/", self.close_view, name="close"),
+            path("<int:pk>/pieces-jointes/<int:document_pk>/",
+                 TicketAttachmentDownloadView.as_view(), name="attachment"),
+        ]
 
     def get_queryset(self, request):
         return Ticket.objects.select_related("client_account", "intervention").annotate(
@@ -135,6 +204,10 @@ expenses_panel = RelatedObjectsPanel(
 )
 
 
+intervention_ticket_panel = InterventionTicketPanel(heading=_("Demande d'origine"))
+intervention_documents_panel = InterventionDocumentsPanel(heading=_("Documents"))
+
+
 class InterventionViewSet(PortalSnippetViewSet):
     model = Intervention
     icon = "calendar-check"
@@ -156,9 +229,12 @@ class InterventionViewSet(PortalSnippetViewSet):
     search_fields = ["number", "description", "work_done", "client_account__name",
                      "client_account__code", "equipment__serial_number"]
     ordering = ["-planned_start", "-id"]
-    related_panels = [intervention_lines_panel, time_entries_panel, expenses_panel]
+    related_panels = [intervention_documents_panel, intervention_lines_panel,
+                      time_entries_panel, expenses_panel]
+    inspect_view_class = InterventionInspectView
     inspect_view_fields = [
-        "number", "client_account", "site", "equipment", "contract", "status", "description",
+        "number", "ticket", "client_account", "site", "equipment", "contract", "status",
+        "description",
         "planned_start", "planned_end", "technicians", "departure_at", "arrival_at", "end_at",
         "return_at", "meter_reading", "work_done", "comments", "under_warranty",
         "signer_name", "signed_at", "report", "created_by",
@@ -168,6 +244,7 @@ class InterventionViewSet(PortalSnippetViewSet):
             ObjectList(
                 [
                     ReadOnly("number"),
+                    intervention_ticket_panel,
                     FieldRowPanel([FieldPanel("client_account"), FieldPanel("site")]),
                     FieldRowPanel([FieldPanel("equipment"), FieldPanel("contract")]),
                     FieldRowPanel([FieldPanel("status"), FieldPanel("under_warranty")]),
@@ -191,6 +268,7 @@ class InterventionViewSet(PortalSnippetViewSet):
                 [intervention_lines_panel, time_entries_panel, expenses_panel],
                 heading=_("Lignes, temps et frais"),
             ),
+            ObjectList([intervention_documents_panel], heading=_("Documents")),
             ObjectList(
                 [
                     ReadOnly("signer_name"),
@@ -204,6 +282,12 @@ class InterventionViewSet(PortalSnippetViewSet):
         ],
         base_form_class=InterventionAdminForm,
     )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/documents/<int:document_pk>/",
+                 InterventionDocumentDownloadView.as_view(), name="document"),
+        ]
 
     def get_queryset(self, request):
         return Intervention.objects.select_related("client_account", "site").prefetch_related(
@@ -265,3 +349,35 @@ class ServiceGroup(SnippetViewSetGroup):
 
 register_snippet(TicketViewSet)
 register_snippet(ServiceGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def ticket_listing_buttons(snippet, user, next_url=None):
+    """The Action Center's rows: « Créer l'intervention » and « Clôturer avec une réponse » in
+    the « more » menu, when the request allows them."""
+    if isinstance(snippet, Ticket):
+        return ticket_action_buttons(snippet, user)
+    return []
+
+
+ACTION_CENTER_CSS = """
+<style>
+  .portal-timeline { list-style: none; margin: 0; padding: 0 0 0 1rem;
+    border-inline-start: 2px solid var(--w-color-border-furniture); }
+  .portal-timeline__event { position: relative; padding: 0 0 1rem 0.75rem; }
+  .portal-timeline__event::before { content: ""; position: absolute; inset-inline-start: -1.45rem;
+    top: 0.35rem; width: 0.75rem; height: 0.75rem; border-radius: 50%;
+    background: var(--w-color-surface-page); border: 2px solid var(--w-color-secondary); }
+  .portal-timeline__meta { color: var(--w-color-text-meta); font-size: 0.875rem; }
+  .portal-ticket-summary { display: grid; gap: 0.25rem 1.5rem;
+    grid-template-columns: max-content 1fr; margin: 0 0 2rem; }
+  .portal-ticket-summary dt { font-weight: 600; }
+  .portal-ticket-summary dd { margin: 0; white-space: pre-line; }
+  .portal-actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin-top: 0.75rem; }
+</style>
+"""
+
+
+@hooks.register("insert_global_admin_css")
+def action_center_css():
+    return mark_safe(ACTION_CENTER_CSS)  # noqa: S308 - a constant

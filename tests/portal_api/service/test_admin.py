@@ -1,0 +1,472 @@
+"""The Action Center in the Wagtail admin, as a dispatcher uses it: the inbox (urgent first,
+then the oldest; filters; unknown serial numbers flagged), a request with its attachments and
+timeline, « Créer l'intervention » and « Clôturer avec une réponse » through the services, the
+intervention showing where it came from; and who is kept out."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from portal_api.accounts.factories import StaffFactory
+from portal_api.common.demo import dispatch_group_ensure
+from portal_api.documents.models import Document, DocumentKind
+from portal_api.documents.services import document_create
+from portal_api.service.factories import TicketEventFactory
+from portal_api.service.models import Intervention, Ticket, TicketStatus
+from portal_api.service.selectors import intervention_document_list
+from portal_api.service.services import ticket_create
+
+from .conftest import PDF_BYTES, image_bytes
+
+PARIS = timezone.get_default_timezone()
+
+
+def url(model, view: str, *args) -> str:
+    return reverse(model.snippet_viewset.get_url_name(view), args=args)
+
+
+def convert_url(ticket) -> str:
+    return url(Ticket, "convert", ticket.pk)
+
+
+def close_url(ticket) -> str:
+    return url(Ticket, "close", ticket.pk)
+
+
+def attachment_url(ticket, document) -> str:
+    return url(Ticket, "attachment", ticket.pk, document.pk)
+
+
+def content(response) -> str:
+    return response.content.decode()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+@pytest.fixture
+def dispatch_client(client, dispatcher):
+    """The dispatcher, in the dispatchers' group (the demo's permissions), logged in."""
+    dispatcher.groups.add(dispatch_group_ensure())
+    client.force_login(dispatcher)
+    return client
+
+
+@pytest.fixture
+def urgent_ticket(dupond_company, martin, boiler, martin_contact):
+    """M. Martin's urgent request on the boiler, with a photo and a PDF attached."""
+    ticket = ticket_create(client_account=dupond_company, requester=martin,
+                           description="La chaudière est en défaut F28, plus de chauffage.",
+                           equipment=boiler, urgent=True, reply_to=martin_contact)
+    for title, filename, data, kind in (
+        ("Photo du défaut", "defaut.jpg", image_bytes("JPEG"), DocumentKind.PHOTO),
+        ("Notice de la chaudière", "notice.pdf", PDF_BYTES, DocumentKind.ATTACHMENT),
+    ):
+        document_create(title=title, filename=filename, content=data, kind=kind,
+                        client_account=dupond_company, related_object=ticket,
+                        uploaded_by=martin)
+    return ticket
+
+
+def window(days: int = 1, hours: int = 2) -> tuple[datetime.datetime, datetime.datetime]:
+    start = (timezone.localtime() + datetime.timedelta(days=days)).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(hours=hours)
+
+
+def convert_post(ticket, technicians, *, start=None, end=None, **overrides) -> dict:
+    default_start, default_end = window()
+    start, end = start or default_start, end or default_end
+    equipment = ticket.equipment
+    data = {
+        "site": ticket.site_id,
+        "equipment": ticket.equipment_id or "",
+        "contract": (equipment.contract_id if equipment and equipment.contract_id else ""),
+        "description": ticket.description,
+        "technicians": [t.pk for t in technicians],
+        "planned_start": start.strftime("%d/%m/%Y %H:%M"),
+        "planned_end": end.strftime("%d/%m/%Y %H:%M"),
+    }
+    data.update(overrides)
+    return data
+
+
+# --- the inbox -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_inbox_lists_urgent_first_then_oldest(dispatch_client, dupond_company, other_company,
+                                              urgent_ticket):
+    old = ticket_create(client_account=dupond_company, requester=None, description="Ancienne")
+    recent = ticket_create(client_account=other_company, requester=None, description="Récente")
+    older_urgent = ticket_create(client_account=other_company, requester=None,
+                                 description="Urgente aussi", urgent=True)
+    closed = ticket_create(client_account=dupond_company, requester=None,
+                           description="Traitée", urgent=True)
+    Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
+    for ticket, day in ((old, 1), (older_urgent, 2), (urgent_ticket, 3), (recent, 4)):
+        Ticket.objects.filter(pk=ticket.pk).update(
+            created_at=datetime.datetime(2026, 3, day, 8, tzinfo=datetime.UTC))
+
+    response = dispatch_client.get(url(Ticket, "list"))
+    assert response.status_code == 200
+    page = content(response)
+    # Waiting requests first: urgent, oldest first; then the others, oldest first; handled
+    # ones last.
+    expected = [older_urgent, urgent_ticket, old, recent, closed]
+    positions = [page.index(t.number) for t in expected]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+def test_inbox_filters_by_status_client_and_urgency(dispatch_client, dupond_company,
+                                                    other_company, urgent_ticket):
+    other = ticket_create(client_account=other_company, requester=None, description="Autre")
+    calm = ticket_create(client_account=dupond_company, requester=None, description="Calme")
+    listing = url(Ticket, "list")
+
+    page = content(dispatch_client.get(listing, {"client_account": other_company.pk}))
+    assert other.number in page and urgent_ticket.number not in page
+
+    page = content(dispatch_client.get(listing, {"urgent": "true"}))
+    assert urgent_ticket.number in page and calm.number not in page and other.number not in page
+
+    Ticket.objects.filter(pk=calm.pk).update(status=TicketStatus.CLOSED)
+    page = content(dispatch_client.get(listing, {"status": TicketStatus.CLOSED}))
+    assert calm.number in page and urgent_ticket.number not in page
+
+
+@pytest.mark.django_db
+def test_inbox_flags_a_serial_number_matching_no_equipment(dispatch_client, dupond_company,
+                                                           urgent_ticket):
+    unknown = ticket_create(client_account=dupond_company, requester=None,
+                            description="Pompe bruyante", serial_number_typed="XX-INCONNU-9")
+    assert unknown.serial_unmatched and not urgent_ticket.serial_unmatched
+    page = content(dispatch_client.get(url(Ticket, "list")))
+    assert page.count("N° de série inconnu") == 1
+    # The flag sits on the unknown serial's row.
+    rows = re.findall(r"<tr.*?</tr>", page, flags=re.S)
+    flagged = [row for row in rows if "N° de série inconnu" in row]
+    assert len(flagged) == 1 and unknown.number in flagged[0]
+    # Opening it says so too.
+    page = content(dispatch_client.get(url(Ticket, "inspect", unknown.pk)))
+    assert "XX-INCONNU-9" in page and "n° de série inconnu" in page
+
+
+@pytest.mark.django_db
+def test_inbox_rows_offer_the_two_actions(dispatch_client, urgent_ticket):
+    page = content(dispatch_client.get(url(Ticket, "list")))
+    assert convert_url(urgent_ticket) in page and close_url(urgent_ticket) in page
+    assert "Créer l&#x27;intervention" in page and "Clôturer avec une réponse" in page
+
+
+# --- a request: attachments and timeline ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_opening_a_request_shows_its_attachments_and_timeline(dispatch_client, urgent_ticket,
+                                                              dispatcher):
+    TicketEventFactory(ticket=urgent_ticket, status=TicketStatus.RECEIVED,
+                       message="Demande reçue avec 2 pièces jointes.", actor=None)
+    photo = Document.objects.get(title="Photo du défaut")
+    for view in ("edit", "inspect"):
+        response = dispatch_client.get(url(Ticket, view, urgent_ticket.pk))
+        assert response.status_code == 200, view
+        page = content(response)
+        assert "Pièces jointes" in page, view
+        assert "Photo du défaut" in page and "Notice de la chaudière" in page, view
+        assert attachment_url(urgent_ticket, photo) in page, view
+        assert "Historique de la demande" in page, view
+        assert "Demande reçue avec 2 pièces jointes." in page, view
+        # Never a storage URL.
+        assert "/media/" not in page, view
+        # Both actions in the header.
+        assert convert_url(urgent_ticket) in page and close_url(urgent_ticket) in page, view
+
+
+@pytest.mark.django_db
+def test_an_attachment_downloads_as_an_attachment(dispatch_client, urgent_ticket,
+                                                  dupond_company):
+    photo = Document.objects.get(title="Photo du défaut")
+    response = dispatch_client.get(attachment_url(urgent_ticket, photo))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == photo.file.open("rb").read()
+
+    # A document that is not this request's is not reachable through it.
+    stranger = document_create(title="Contrat", filename="contrat.pdf", content=PDF_BYTES,
+                               kind=DocumentKind.CONTRACT, client_account=dupond_company)
+    assert dispatch_client.get(attachment_url(urgent_ticket, stranger)).status_code == 404
+    other = ticket_create(client_account=dupond_company, requester=None, description="Autre")
+    assert dispatch_client.get(attachment_url(other, photo)).status_code == 404
+
+
+# --- « Créer l'intervention » --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_convert_form_is_prefilled_from_the_request(dispatch_client, urgent_ticket, boiler,
+                                                        julie, karim):
+    response = dispatch_client.get(convert_url(urgent_ticket))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["site"].value() == boiler.site_id
+    assert form["equipment"].value() == boiler.pk
+    assert form["contract"].value() == boiler.contract_id  # proposed from the equipment
+    assert form["description"].value() == urgent_ticket.description
+    page = content(response)
+    assert "Dupond Industrie" in page  # the client is shown
+    assert "Photo du défaut" in page  # with the request's attachments
+    # The technicians as checkboxes.
+    for technician in (julie, karim):
+        assert re.search(rf'type="checkbox" name="technicians" value="{technician.pk}"', page)
+    assert "Julie Bernard" in page
+
+
+@pytest.mark.django_db
+def test_converting_carries_the_request_over(dispatch_client, urgent_ticket, boiler, julie,
+                                             karim, django_capture_on_commit_callbacks):
+    start, end = window()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = dispatch_client.post(
+            convert_url(urgent_ticket),
+            convert_post(urgent_ticket, [julie, karim], start=start, end=end),
+            follow=True,
+        )
+    assert response.status_code == 200
+    urgent_ticket.refresh_from_db()
+    intervention = urgent_ticket.intervention
+    assert intervention is not None
+    assert intervention.client_account == urgent_ticket.client_account
+    assert intervention.site == boiler.site and intervention.equipment == boiler
+    assert intervention.contract == boiler.contract
+    assert intervention.description == urgent_ticket.description
+    assert set(intervention.technicians.all()) == {julie, karim}
+    assert intervention.planned_start == start and intervention.planned_end == end
+    # The request follows its intervention.
+    assert urgent_ticket.status == TicketStatus.PLANNED
+    # The attachments are among the intervention's documents.
+    titles = {d.title for d in intervention_document_list(user=julie,
+                                                          intervention=intervention)}
+    assert {"Photo du défaut", "Notice de la chaudière"} <= titles
+
+    # The success message names the intervention and links to it.
+    edit = url(Intervention, "edit", intervention.pk)
+    assert any(intervention.number in m for m in messages_of(response))
+    page = content(response)
+    assert edit in page
+    # Back on the request: the link to the intervention, no more « Créer l'intervention ».
+    assert convert_url(urgent_ticket) not in page
+
+    # The intervention shows where it came from, and its documents.
+    for view in ("edit", "inspect"):
+        page = content(dispatch_client.get(url(Intervention, view, intervention.pk)))
+        assert "Demande d&#x27;origine" in page, view
+        assert url(Ticket, "edit", urgent_ticket.pk) in page, view
+        assert "Photo du défaut" in page, view
+    document = Document.objects.filter(title="Photo du défaut").first()
+    download = url(Intervention, "document", intervention.pk, document.pk)
+    response = dispatch_client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["end_before_start", "no_technician", "no_window"])
+def test_bad_input_shows_the_error_and_creates_nothing(dispatch_client, urgent_ticket, julie,
+                                                       case):
+    start, end = window()
+    if case == "end_before_start":
+        data = convert_post(urgent_ticket, [julie], start=start,
+                            end=start - datetime.timedelta(hours=1))
+        field = "planned_end"
+    elif case == "no_technician":
+        data = convert_post(urgent_ticket, [])
+        field = "technicians"
+    else:
+        data = convert_post(urgent_ticket, [julie]) | {"planned_start": ""}
+        field = "planned_start"
+    response = dispatch_client.post(convert_url(urgent_ticket), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert "rien n&#x27;a été enregistré" in content(response)
+    assert Intervention.objects.count() == 0
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.intervention is None and urgent_ticket.status == TicketStatus.RECEIVED
+
+
+@pytest.mark.django_db
+def test_equipment_of_another_site_is_refused(dispatch_client, urgent_ticket, julie,
+                                              dupond_company):
+    from portal_api.accounts.factories import SiteFactory
+
+    other_site = SiteFactory(client_account=dupond_company, name="Entrepôt")
+    response = dispatch_client.post(convert_url(urgent_ticket),
+                                    convert_post(urgent_ticket, [julie], site=other_site.pk))
+    assert response.status_code == 200
+    assert response.context["form"].errors["equipment"]
+    assert Intervention.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_converted_or_closed_request_offers_no_conversion(dispatch_client, urgent_ticket,
+                                                            julie, dupond_company):
+    assert dispatch_client.post(convert_url(urgent_ticket),
+                                convert_post(urgent_ticket, [julie])).status_code == 302
+    assert Intervention.objects.count() == 1
+    urgent_ticket.refresh_from_db()
+
+    page = content(dispatch_client.get(url(Ticket, "edit", urgent_ticket.pk)))
+    assert convert_url(urgent_ticket) not in page
+    page = content(dispatch_client.get(url(Ticket, "list")))
+    assert convert_url(urgent_ticket) not in page
+
+    # A second POST (another tab, a double click) is refused with a clear message.
+    response = dispatch_client.post(convert_url(urgent_ticket),
+                                    convert_post(urgent_ticket, [julie]), follow=True)
+    assert Intervention.objects.count() == 1
+    assert any("déjà été convertie" in m and urgent_ticket.intervention.number in m
+               for m in messages_of(response))
+
+    closed = ticket_create(client_account=dupond_company, requester=None, description="Close")
+    Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
+    page = content(dispatch_client.get(url(Ticket, "edit", closed.pk)))
+    assert convert_url(closed) not in page and close_url(closed) not in page
+    response = dispatch_client.post(convert_url(closed), convert_post(closed, [julie]),
+                                    follow=True)
+    assert Intervention.objects.count() == 1
+    assert any("clôturée" in m for m in messages_of(response))
+    response = dispatch_client.post(close_url(closed), {"answer": "Encore"}, follow=True)
+    assert any("déjà clôturée" in m for m in messages_of(response))
+
+
+# --- « Clôturer avec une réponse » ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_closing_requires_an_answer(dispatch_client, urgent_ticket,
+                                    django_capture_on_commit_callbacks):
+    page = content(dispatch_client.get(close_url(urgent_ticket)))
+    assert "martin@dupond-industrie.fr" in page  # who will receive the answer
+    with django_capture_on_commit_callbacks(execute=True):
+        response = dispatch_client.post(close_url(urgent_ticket), {"answer": "   "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["answer"]
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.status == TicketStatus.RECEIVED and not urgent_ticket.answer
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_closing_emails_the_answer_to_the_reply_to_contact(dispatch_client, urgent_ticket,
+                                                           martin_contact,
+                                                           django_capture_on_commit_callbacks):
+    answer = "Le défaut F28 vient d'un manque de gaz : le robinet était fermé."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = dispatch_client.post(close_url(urgent_ticket), {"answer": answer},
+                                        follow=True)
+    assert response.status_code == 200
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.status == TicketStatus.CLOSED
+    assert urgent_ticket.answer == answer and urgent_ticket.closed_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [martin_contact.email]
+    assert any(urgent_ticket.number in m and "clôturée" in m for m in messages_of(response))
+    # The timeline says so.
+    page = content(dispatch_client.get(url(Ticket, "edit", urgent_ticket.pk)))
+    assert "Clôturée" in page and close_url(urgent_ticket) not in page
+
+
+# --- who is kept out -----------------------------------------------------------------------------
+
+
+def action_center_urls(ticket, intervention=None) -> list[str]:
+    photo = Document.objects.filter(title="Photo du défaut").first()
+    urls = [url(Ticket, "list"), url(Ticket, "edit", ticket.pk),
+            url(Ticket, "inspect", ticket.pk), convert_url(ticket), close_url(ticket),
+            attachment_url(ticket, photo)]
+    if intervention is not None:
+        urls.append(url(Intervention, "document", intervention.pk, photo.pk))
+    return urls
+
+
+def assert_refused(response, target):
+    assert response.status_code in (302, 403), target
+    if response.status_code == 302:
+        assert (response.url.startswith(reverse("wagtailadmin_login"))
+                or response.url == reverse("wagtailadmin_home")), target
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "client"])
+def test_clients_and_anonymous_users_get_no_access(client, urgent_ticket, martin, julie,
+                                                   intervention, who):
+    if who == "client":
+        client.force_login(martin)
+    for target in action_center_urls(urgent_ticket, intervention):
+        response = client.get(target)
+        assert_refused(response, target)
+        if who == "anonymous":
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("wagtailadmin_login")), target
+    response = client.post(convert_url(urgent_ticket), convert_post(urgent_ticket, [julie]))
+    assert_refused(response, "convert")
+    response = client.post(close_url(urgent_ticket), {"answer": "Non."})
+    assert_refused(response, "close")
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.intervention is None and urgent_ticket.status == TicketStatus.RECEIVED
+    assert Intervention.objects.filter(pk__gt=intervention.pk).count() == 0
+    assert mail.outbox == []
+
+
+def staff_with(*codenames: str):
+    """A staff member with the admin and only the given service permissions."""
+    staff = StaffFactory()
+    group = Group.objects.create(name=f"Essai {staff.pk}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in codenames:
+        group.permissions.add(Permission.objects.get(content_type__app_label="service",
+                                                     codename=codename))
+    staff.groups.add(group)
+    return staff
+
+
+@pytest.mark.django_db
+def test_staff_without_the_snippet_permissions_are_refused(client, urgent_ticket, julie,
+                                                           intervention):
+    client.force_login(staff_with())
+    for target in action_center_urls(urgent_ticket, intervention):
+        assert_refused(client.get(target), target)
+    assert_refused(client.post(convert_url(urgent_ticket),
+                               convert_post(urgent_ticket, [julie])), "convert")
+    assert_refused(client.post(close_url(urgent_ticket), {"answer": "Non."}), "close")
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.intervention is None and urgent_ticket.status == TicketStatus.RECEIVED
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_reading_requests_is_not_handling_them(client, urgent_ticket, julie):
+    """« view » opens the request and its files; converting also needs to change requests and
+    to add interventions, closing to change requests."""
+    client.force_login(staff_with("view_ticket"))
+    page = content(client.get(url(Ticket, "inspect", urgent_ticket.pk)))
+    assert "Photo du défaut" in page
+    assert convert_url(urgent_ticket) not in page and close_url(urgent_ticket) not in page
+    photo = Document.objects.get(title="Photo du défaut")
+    assert client.get(attachment_url(urgent_ticket, photo)).status_code == 200
+    assert_refused(client.get(convert_url(urgent_ticket)), "convert")
+    assert_refused(client.post(close_url(urgent_ticket), {"answer": "Non."}), "close")
+
+    client.force_login(staff_with("view_ticket", "change_ticket"))
+    assert_refused(client.post(convert_url(urgent_ticket),
+                               convert_post(urgent_ticket, [julie])), "convert")
+    page = content(client.get(url(Ticket, "edit", urgent_ticket.pk)))
+    assert convert_url(urgent_ticket) not in page and close_url(urgent_ticket) in page
+    assert Intervention.objects.count() == 0
