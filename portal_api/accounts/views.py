@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from portal_api.common.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
 from . import selectors, services
+from .filters import SiteFilter
 from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 from .models import PORTAL_RIGHTS
 from .rules import portal_profile_of
@@ -114,10 +115,12 @@ class CompanyView(APIView):
 
 
 class SiteViewSet(ScopedReadOnlyViewSet):
-    """The sites (intervention addresses) of the user's company."""
+    """The sites (intervention addresses) of the user's company; staff and technicians see
+    every company's and filter them with ?client=."""
 
     selector = selectors.site_list
     serializer_class = SiteSerializer
+    filterset_class = SiteFilter
     rules_permissions = {"list": "accounts.view_company_sites",
                          "retrieve": "accounts.view_company_sites"}
     ordering_fields = ["name", "city"]
