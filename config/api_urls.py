@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("portal_api.billing.urls")),
     path("", include("portal_api.service.urls")),
     path("", include("portal_api.documents.urls")),
+    path("", include("portal_api.exports.urls")),
 ]

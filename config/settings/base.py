@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portal_api.billing",
     "portal_api.service",
     "portal_api.documents",
+    "portal_api.exports",
     "cms",
     "workflows",
     "wagtail.contrib.forms",
@@ -283,6 +284,32 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks, run by `celery -A config beat` (the compose file's beat service).
+CELERY_BEAT_SCHEDULE = {
+    # Exports past their retention period: file, document and job removed.
+    "exports-purge-expired": {
+        "task": "workflows.tasks.exports.export_purge_expired_task",
+        "schedule": 3600.0,
+    },
+}
+
+# Exports (.xlsx of a list, invoice PDFs of a period as a ZIP). At or under this many rows a
+# list's ?format=xlsx answers the file at once; above it an ExportJob is queued and the
+# widget follows its progress.
+EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", "5000"))
+# Exported files are removed this many days after the request (beat: hourly).
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
+# The worker writes the progress at least this often (seconds); a running job whose last write
+# is older than EXPORT_STALE_SECONDS belongs to a dead worker and may be taken over.
+EXPORT_PROGRESS_INTERVAL = 1.0
+EXPORT_STALE_SECONDS = 30
+# A job that killed its worker this many times is marked failed rather than run again.
+EXPORT_MAX_ATTEMPTS = 3
+# The most invoices one ZIP may hold (each PDF may need rendering).
+EXPORT_ZIP_MAX_INVOICES = int(os.environ.get("EXPORT_ZIP_MAX_INVOICES", "2000"))
+# Hard time limit of one export task (seconds); the soft limit, a minute earlier, fails the job
+# with a message.
+EXPORT_TASK_TIME_LIMIT = int(os.environ.get("EXPORT_TASK_TIME_LIMIT", str(60 * 60)))
 
 if REDIS_URL:
     CACHES = {

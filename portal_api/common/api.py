@@ -63,17 +63,55 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     _abstract = True
 
 
+# Every list that exports, by its export name (its `export_filename`): the background export
+# finds the list's viewset here to rebuild the same rows in the worker.
+EXPORTABLE_LISTS: dict[str, type] = {}
+
+# Query parameters that shape a page or the answer, not the rows.
+NOT_FILTERS = frozenset({"format", "page", "page_size"})
+
+
+def exportable_list(name: str) -> type | None:
+    """The viewset exporting under `name`. The viewsets register when their module is imported;
+    a worker imports no view, so the URLconf is loaded first (it imports them all)."""
+    if name not in EXPORTABLE_LISTS:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 - imports every app's views
+    return EXPORTABLE_LISTS.get(name)
+
+
 class XlsxExportMixin:
-    """`?format=xlsx` on a list: the same filters and ordering, every row (not one page), as
-    a streamed .xlsx. The view sets `export_columns` (a list of export.Column) and
-    `export_filename`."""
+    """`?format=xlsx` on a list: the same filters and ordering, every row (not one page).
+
+    Up to settings.EXPORT_SYNC_MAX_ROWS rows the .xlsx is streamed at once. Above, an
+    ExportJob is queued (portal_api.exports) and the answer is 202 with the job, whose progress
+    the widget follows; the worker rebuilds the same rows through this viewset's own
+    `filter_queryset(get_queryset())` for the same user and parameters. The view sets
+    `export_columns` (a list of export.Column) and `export_filename` (also the list's export
+    name, unique)."""
 
     export_columns: list = []
     export_filename = "export"
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.export_columns and not cls.__dict__.get("_abstract", False):
+            EXPORTABLE_LISTS[cls.export_filename] = cls
+
     def list(self, request, *args, **kwargs):
         if request.query_params.get("format") != "xlsx":
             return super().list(request, *args, **kwargs)
+        from django.conf import settings
+
+        # Bad filters are a 400 here, before anything is queued.
+        queryset = self.filter_queryset(self.get_queryset())
+        total = queryset.count()
+        if total > settings.EXPORT_SYNC_MAX_ROWS:
+            return self.export_in_background(request, total=total)
+        return self.export_response(queryset)
+
+    def export_response(self, queryset):
         import tempfile
 
         from django.http import FileResponse
@@ -81,7 +119,6 @@ class XlsxExportMixin:
 
         from .export import XLSX_CONTENT_TYPE, iterate, write_xlsx
 
-        queryset = self.filter_queryset(self.get_queryset())
         # A temporary file rather than memory: the workbook is zipped at the end.
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         write_xlsx(columns=self.export_columns, rows=iterate(queryset), out=out,
@@ -90,3 +127,20 @@ class XlsxExportMixin:
         filename = f"{self.export_filename}-{timezone.localdate():%Y-%m-%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=filename,
                             content_type=XLSX_CONTENT_TYPE)
+
+    def export_in_background(self, request, *, total: int):
+        from django.utils import translation
+        from rest_framework import status
+        from rest_framework.response import Response
+
+        from portal_api.exports.serializers import ExportJobSerializer
+        from portal_api.exports.services import export_request
+
+        params = {key: request.query_params.getlist(key) for key in request.query_params
+                  if key not in NOT_FILTERS}
+        job = export_request(user=request.user, list_name=self.export_filename, params=params,
+                             total=total, language=translation.get_language() or "fr")
+        job.refresh_from_db()  # without a broker the task already ran
+        data = ExportJobSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": data["url"]})

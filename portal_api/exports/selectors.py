@@ -1,0 +1,80 @@
+"""Reads for exports: a user's own jobs, and the rows a job exports, rebuilt through the
+list's own viewset for that user (same selector, filters and ordering as the list)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from portal_api.accounts.models import User
+from portal_api.billing.models import Invoice, InvoiceStatus
+from portal_api.common.errors import ServiceError
+
+from .models import ExportJob
+
+
+def export_job_list(*, user: User) -> QuerySet[ExportJob]:
+    """The user's own export jobs: nobody else's, staff included (an export is private)."""
+    if not getattr(user, "is_authenticated", False):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(user=user).select_related("document")
+
+
+@dataclass(frozen=True)
+class ExportRows:
+    columns: list
+    queryset: QuerySet
+    title: str
+
+
+def export_rows(*, user: User, list_name: str, params: dict[str, list[str]]) -> ExportRows:
+    """The rows of the list `list_name` as `user` sees them with these query parameters:
+    the list's viewset runs its permission check, `get_queryset()` (its selector) and
+    `filter_queryset()` (filters and ordering) on a request built for that user. A user who
+    lost the right (or his access) since the request gets a ServiceError."""
+    from rest_framework.exceptions import APIException, ValidationError
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from portal_api.common.api import exportable_list
+
+    viewset_class = exportable_list(list_name)
+    if viewset_class is None:
+        raise ServiceError(_("Cette liste ne peut pas être exportée."), code="unknown_list")
+    query = QueryDict(mutable=True)
+    for key, values in params.items():
+        query.setlist(key, [str(v) for v in values])
+    django_request = APIRequestFactory().get("/", data=query)
+    django_request.user = user
+    view: Any = viewset_class(action="list", args=(), kwargs={}, format_kwarg=None,
+                              action_map={"get": "list"})
+    request = Request(django_request, parsers=view.get_parsers(),
+                      negotiator=view.get_content_negotiator())
+    request.user = user
+    view.request = request
+    view.headers = {}
+    try:
+        view.check_permissions(request)
+        queryset = view.filter_queryset(view.get_queryset())
+    except ValidationError as exc:
+        raise ServiceError(_("Les filtres de cet export ne sont plus valides."),
+                           code="invalid") from exc
+    except APIException as exc:  # 401/403: the right is gone
+        raise ServiceError(_("Vous n'avez plus accès à cette liste."), code="forbidden",
+                           status_code=403) from exc
+    return ExportRows(columns=list(view.export_columns), queryset=queryset,
+                      title=viewset_class.export_filename)
+
+
+def invoice_zip_list(*, user: User, date_from, date_to) -> QuerySet[Invoice]:
+    """The issued invoices of the user's company dated within the period (both days
+    included), oldest first, with their stored PDF."""
+    from portal_api.billing.selectors import invoice_list
+
+    return (
+        invoice_list(user=user).exclude(status=InvoiceStatus.DRAFT)
+        .filter(issue_date__gte=date_from, issue_date__lte=date_to)
+        .select_related("pdf").order_by("issue_date", "number", "pk")
+    )
