@@ -1,3 +1,6 @@
+import base64
+from decimal import Decimal
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -5,6 +8,7 @@ from django.db.models.functions import Coalesce
 from portal_api.accounts.models import User
 from portal_api.accounts.rules import is_staff_member, technician_profile_of
 from portal_api.accounts.selectors import scope_to_client
+from portal_api.common.money import round_money
 from portal_api.documents.models import Document, DocumentKind
 
 from .models import Equipment, Intervention, Ticket, TicketEvent
@@ -107,3 +111,62 @@ def equipment_intervention_list(*, user: User, equipment: Equipment) -> QuerySet
     """The interventions done on one piece of equipment, as far as the user may see them."""
     return (intervention_list(user=user).filter(equipment=equipment)
             .order_by("-planned_start", "-id"))
+
+
+def _signature_data_uri(intervention: Intervention) -> str | None:
+    """The stored signature as a data URI (the PDF renderer reads no file itself)."""
+    if not intervention.signature_image:
+        return None
+    try:
+        with intervention.signature_image.open("rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+    return f"data:image/png;base64,{base64.b64encode(content).decode()}"
+
+
+def intervention_report_context(*, intervention: Intervention) -> dict:
+    """Everything the report PDF (bon d'intervention) shows: the company's branding, the
+    client, site, equipment, times, work done, lines, technicians and the signature."""
+    from cms.models import BrandingSettings
+    from portal_api.billing.selectors import _logo_data_uri
+
+    brand = BrandingSettings.load()
+    intervention = (
+        Intervention.objects.select_related("client_account", "site", "equipment", "contract",
+                                            "ticket")
+        .prefetch_related("lines__article", "technicians", "time_entries__technician")
+        .get(pk=intervention.pk)
+    )
+    lines = list(intervention.lines.all())
+    for line in lines:
+        line.total_excl_tax = round_money(line.quantity * line.unit_price_excl_tax)
+    worked = None
+    if intervention.arrival_at and intervention.end_at:
+        minutes = int((intervention.end_at - intervention.arrival_at).total_seconds() // 60)
+        worked = f"{minutes // 60} h {minutes % 60:02d}"
+    return {
+        "intervention": intervention,
+        "client": intervention.client_account,
+        "site": intervention.site,
+        "equipment": intervention.equipment,
+        "contract": intervention.contract,
+        "ticket": getattr(intervention, "ticket", None),
+        "technicians": [t.get_full_name() or t.email for t in intervention.technicians.all()],
+        "lines": lines,
+        "total_excl_tax": round_money(sum((line.total_excl_tax for line in lines), Decimal(0))),
+        "time_entries": list(intervention.time_entries.all()),
+        "worked": worked,
+        "signature": _signature_data_uri(intervention),
+        "seller": {
+            "name": brand.company_name,
+            "address": brand.address,
+            "phone": brand.phone,
+            "email": brand.email,
+            "siret": brand.siret,
+            "vat_number": brand.vat_number,
+            "primary_color": brand.primary_color,
+            "accent_color": brand.accent_color,
+            "logo": _logo_data_uri(brand),
+        },
+    }
