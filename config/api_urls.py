@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("portal_api.billing.urls")),
     path("", include("portal_api.service.urls")),
     path("", include("portal_api.documents.urls")),
+    path("", include("portal_api.dashboards.urls")),
     path("", include("portal_api.exports.urls")),
 ]

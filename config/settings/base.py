@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portal_api.billing",
     "portal_api.service",
     "portal_api.documents",
+    "portal_api.dashboards",
     "portal_api.exports",
     "cms",
     "workflows",
