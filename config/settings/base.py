@@ -316,6 +316,13 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+# Sessions live in the database; with Redis (shared by every web node) they are also read
+# through it, which saves the session query of every authenticated request (docs/performance.md).
+# Not on the per-process memory cache: a logout on one node would not reach the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 
 LOGGING = {

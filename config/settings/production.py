@@ -24,4 +24,4 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "3600"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# SESSION_ENGINE comes from base.py: database sessions, read through Redis (REDIS_URL).

@@ -6,18 +6,33 @@ create): they answer True then, and the object check that follows on detail rout
 
 import rules
 
-from .models import PORTAL_RIGHTS
+from .models import PORTAL_RIGHTS, PortalProfile, User
+
+
+def _profile_with_account(user):
+    """user.portal_profile with its company, read in one query the first time in a request
+    (the user object is loaded per request) and cached where the accessor caches it, so that
+    `user.portal_profile` afterwards costs nothing; None when the user has no profile."""
+    reverse = User.portal_profile.related
+    if reverse.is_cached(user):
+        return reverse.get_cached_value(user)
+    try:
+        profile = PortalProfile._base_manager.select_related("client_account").get(
+            user_id=user.pk)
+    except PortalProfile.DoesNotExist:
+        profile = None
+    reverse.set_cached_value(user, profile)  # None too, as the accessor itself does
+    if profile is not None:
+        PortalProfile.user.field.set_cached_value(profile, user)
+    return profile
 
 
 def portal_profile_of(user):
     """The user's PortalProfile if it gives portal access now (active user, active company)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_staff:
         return None
-    try:
-        profile = user.portal_profile
-    except Exception:  # RelatedObjectDoesNotExist
-        return None
-    return profile if profile.client_account.active else None
+    profile = _profile_with_account(getattr(user, "_wrapped", user))  # request.user is lazy
+    return profile if profile is not None and profile.client_account.active else None
 
 
 def technician_profile_of(user):
