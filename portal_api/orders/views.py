@@ -74,9 +74,22 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
         Column(_("Total TTC"), lambda o: _total(o, "total_incl_tax"), MONEY_FORMAT),
     ]
 
+    # The columns the list and its export show (plus what `can` and the rules read): the
+    # people's passwords, dates and flags and the sites' addresses are not fetched.
+    list_columns = [
+        "id", "number", "client_account_id", "status", "customer_reference", "created_at",
+        "updated_at", "submitted_at", "confirmed_at", "delivered_at", "cancelled_at",
+        "total_excl_tax", "total_vat", "total_incl_tax",
+        "prepared_by__id", "prepared_by__first_name", "prepared_by__last_name",
+        "prepared_by__email",
+        "submitted_by__id", "submitted_by__first_name", "submitted_by__last_name",
+        "submitted_by__email",
+        "delivery_site__id", "delivery_site__name", "delivery_site__city",
+    ]
+
     def get_queryset(self):
         if self.action == "list":
-            return super().get_queryset()
+            return super().get_queryset().only(*self.list_columns)
         return selectors.order_detail_list(user=self.request.user)
 
     def get_serializer_class(self):
