@@ -60,7 +60,11 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
         if self.action == "retrieve":
             return selectors.invoice_detail_list(user=user)
         if self.action == "pdf":
-            return selectors.invoice_list(user=user).select_related("pdf")
+            # What the download reads: the invoice's number, status and company (the rules)
+            # and its stored file. The services re-read the invoice when they render it.
+            return (selectors.invoice_list(user=user).select_related(None).select_related("pdf")
+                    .only("id", "number", "status", "client_account_id",
+                          "pdf__id", "pdf__file", "pdf__content_type"))
         return selectors.invoice_list(user=user)
 
     def get_serializer_class(self):
@@ -90,7 +94,9 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
         allowed = self.request.user.has_perm(VIEW_INVOICES)
         return {"download_pdf": allowed, "export": allowed}
 
-    @action(detail=True, methods=["get"], url_path="pdf")
+    # No filter backends: the list's filters mean nothing for one invoice's file, and building
+    # the filter set was a good part of the download's time (docs/performance.md).
+    @action(detail=True, methods=["get"], url_path="pdf", filter_backends=[])
     def pdf(self, request, pk=None):
         """The invoice PDF as an attachment: the stored file, streamed from the private
         storage; rendered and stored first if it is missing."""

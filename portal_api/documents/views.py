@@ -45,7 +45,8 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
         response.data["permissions"] = {"download": request.user.has_perm(VIEW_DOCUMENTS)}
         return response
 
-    @action(detail=True, methods=["get"])
+    # No filter backends: the list's filters mean nothing for one document's file.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def download(self, request, pk=None):
         document = self.get_object()
         response = document_file_response(document, filename=_download_name(document))
