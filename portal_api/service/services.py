@@ -252,8 +252,8 @@ def ticket_convert(
     and description carried over (each may be changed), technicians and window chosen; the
     request's attachments appear among the intervention's documents and its status follows
     the intervention from now on."""
-    ticket = (Ticket.objects.select_for_update().select_related("equipment__site", "site")
-              .get(pk=ticket.pk))
+    ticket = (Ticket.objects.select_for_update(of=("self",))
+              .select_related("equipment__site", "site").get(pk=ticket.pk))
     if ticket.intervention_id is not None:
         raise ServiceError(_("Cette demande a déjà été convertie en intervention."),
                            code="already_converted", status_code=409)

@@ -633,3 +633,69 @@ class TestSign:
 def test_ticket_factory_and_events(dupond_site):
     ticket = TicketFactory(site=dupond_site, serial_number_typed="XYZ")
     assert ticket.serial_unmatched and ticket.client_account == dupond_site.client_account
+
+
+# --- Concurrency (PostgreSQL: real row locks) -------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+class TestConcurrency:
+    @pytest.fixture(autouse=True)
+    def _postgresql_only(self):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL row locks")
+
+    @staticmethod
+    def run_together(count, func):
+        import threading
+
+        from django.db import connections
+
+        barrier = threading.Barrier(count)
+        results, errors = [], []
+
+        def run():
+            try:
+                barrier.wait()
+                results.append(func())
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        return results
+
+    def test_the_same_request_sent_eight_times_at_once_is_one_ticket(
+            self, martin, dupond_company, boiler):
+        from portal_api.common.models import NumberSequence
+
+        results = self.run_together(8, lambda: ticket_create(
+            client_account=dupond_company, requester=martin, equipment=boiler,
+            description="Fuite", idempotency_key="double-tap").pk)
+        assert len(set(results)) == 1
+        ticket = Ticket.objects.get()
+        assert ticket.events.count() == 1
+        # The twins gave their number back: no gap in the sequence.
+        assert NumberSequence.objects.get(name="ticket").last_value == 1
+        assert ticket.number.endswith("-000001")
+
+    def test_the_report_is_stored_once_when_rendered_twice_at_once(self, intervention, julie,
+                                                                  files):
+        fill_sheet(intervention, julie)
+        intervention_sign(intervention=intervention, by=julie, signer_name="Paul Martin",
+                          signature_png=files.signature())
+        Intervention.objects.filter(pk=intervention.pk).update(report=None)
+        Document.objects.all().delete()
+        from portal_api.service.services import intervention_report_ensure
+
+        results = self.run_together(3, lambda: intervention_report_ensure(
+            intervention=Intervention.objects.get(pk=intervention.pk)).pk)
+        assert len(set(results)) == 1
+        assert Document.objects.filter(kind=DocumentKind.INTERVENTION_REPORT).count() == 1
