@@ -380,11 +380,9 @@ class InterventionSerializer(serializers.ModelSerializer):
     def get_can(self, intervention) -> dict:
         user = self.context["request"].user
         # The rules depend on who the user is, whether he is assigned and the sheet's state:
-        # on a page of 50, ask them once per combination, not twice per row (the "assigned"
-        # predicate queries the database).
+        # on a page of 50, ask them once per combination rather than twice per row.
         assigned = any(t.pk == user.pk for t in intervention.technicians.all())
-        key = (intervention.client_account_id, intervention.status,
-               intervention.signed_at is None, assigned)
+        key = (intervention.status, intervention.signed_at is None, assigned)
         cache = self.context.setdefault("_can_by_state", {})
         if key not in cache:
             cache[key] = intervention_can(user, intervention)
@@ -477,11 +475,13 @@ class InterventionDetailSerializer(InterventionSerializer):
     @extend_schema_field(ExpenseItemSerializer(many=True))
     def get_expenses(self, intervention):
         labels = _labels(self.context, "_expense_kind_labels", ExpenseKind.choices)
+        # A receipt has a link only for who may download it (the documents he may see).
+        visible = {d.pk for d in self.context.get("documents", ())}
         return [{"id": e.pk, "technician": person(e.technician), "kind": e.kind,
                  "kind_label": labels.get(e.kind, e.kind), "date": e.date,
                  "amount": str(e.amount), "comment": e.comment,
                  "receipt_url": (intervention_document_url(intervention, e.receipt)
-                                 if e.receipt_id else None)}
+                                 if e.receipt_id in visible else None)}
                 for e in intervention.expenses.all()]
 
     @extend_schema_field(DocumentItemSerializer(many=True))

@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,13 @@ def _file_or_404(response):
     return response
 
 
-class _WritesMixin:
+class _DetailMixin:
+    def filter_queryset(self, queryset):
+        # The list's filters and ordering mean nothing for one object (and cost a FilterSet).
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def _validated(self, serializer_class, **kwargs) -> dict:
         serializer = serializer_class(data=self.request.data,
                                       context=self.get_serializer_context(), **kwargs)
@@ -139,7 +146,7 @@ VIEW_TICKETS = "service.view_tickets"
 REQUEST_INTERVENTION = "service.request_intervention"
 
 
-class TicketViewSet(_WritesMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+class TicketViewSet(_DetailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
                     mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The company's intervention requests with their timeline; a user with the right files
     a new one (with photos and documents)."""
@@ -226,7 +233,7 @@ def _yes_no(value: bool) -> str:
 limited_technician = is_technician & ~technician_sees_all
 
 
-class InterventionViewSet(_WritesMixin, XlsxExportMixin, ScopedViewSetMixin,
+class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
                           mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
     """Interventions: the clients follow theirs by period; the technicians fill in the sheet
@@ -279,7 +286,8 @@ class InterventionViewSet(_WritesMixin, XlsxExportMixin, ScopedViewSetMixin,
             # ?ordering= (the OrderingFilter) replaces this default order.
             if is_technician(user):
                 return technician_agenda_order(queryset)
-            return queryset.order_by("-planned_start", "-id")
+            # Most recent first; the ones not planned yet (just requested) on top.
+            return queryset.order_by(F("planned_start").desc(nulls_first=True), "-id")
         # Detail routes fetch the object to check the rights, then _detail() reads the sheet.
         return super().get_queryset()
 
@@ -447,9 +455,14 @@ class InterventionViewSet(_WritesMixin, XlsxExportMixin, ScopedViewSetMixin,
         intervention = self.get_object()
         if intervention.signed_at is None:
             raise NotFound(_("Le bon d'intervention sera disponible une fois signé."))
+        filename = f"{intervention.number}.pdf"
         document = services.intervention_report_ensure(intervention=intervention)
-        return _file_or_404(document_file_response(document,
-                                                   filename=f"{intervention.number}.pdf"))
+        response = document_file_response(document, filename=filename)
+        if response is None:  # the stored file went missing: render it again
+            document = services.intervention_report_ensure(intervention=intervention,
+                                                           replace=True)
+            response = document_file_response(document, filename=filename)
+        return _file_or_404(response)
 
     @extend_schema(responses=_binary("image/png", "La signature du client."))
     @action(detail=True, methods=["get"])
