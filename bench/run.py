@@ -391,48 +391,87 @@ def _mb(value) -> str:
     return "not measured" if value is None else f"{value:.1f} MB"
 
 
-def run_export(client, user, account_id: int, args, report: dict) -> None:
-    from openpyxl import Workbook, load_workbook
+def xlsx_export(client, *, path: str, params: dict) -> dict:
+    """`?format=xlsx` as the widget asks it. Up to settings.EXPORT_SYNC_MAX_ROWS rows the
+    file is the answer (200, streamed); above, the answer is 202 and an ExportJob, run by
+    `export_run_task`: without a broker (no REDIS_URL) Celery runs it eagerly inside the
+    request; with one, nothing consumes the queue here, so the worker's own code
+    (`exports.services.export_run`) runs it in this process. Either way the timing and the
+    memory cover the request plus the whole job (rows read, workbook written, file stored)."""
+    from portal_api.exports.models import ExportJob, ExportStatus
+    from portal_api.exports.services import export_run
 
-    from portal_api.common.export import escape_cell
-    from portal_api.orders.views import OrderViewSet
-
-    expected = OrderViewSet.selector(user=user).count()
-    url = "/api/v1/orders/"
-
-    def through_endpoint():
-        response = client.get(url, {"format": "xlsx"})
-        if response.status_code != 200:
-            raise SystemExit(f"{url}?format=xlsx answered {response.status_code}")
+    response = client.get(path, {**params, "format": "xlsx"})
+    if response.status_code == 200:
         size = 0
         for chunk in response.streaming_content:
             size += len(chunk)
         response.close()
-        return size
+        return {"mode": "streamed answer", "bytes": size}
+    if response.status_code != 202:
+        raise SystemExit(f"{path}?format=xlsx answered {response.status_code}")
+    job_id = response.json()["id"]
+    ran_in_request = ExportJob.objects.get(pk=job_id).status == ExportStatus.DONE
+    if not ran_in_request:
+        export_run(job_id=job_id)
+    job = ExportJob.objects.get(pk=job_id)
+    if job.status != ExportStatus.DONE:
+        raise SystemExit(f"export job {job_id} ended {job.status}: {job.error}")
+    return {"mode": "background job " + ("(eager, inside the request)" if ran_in_request
+                                         else "(worker code run in this process)"),
+            "job": job_id}
+
+
+def xlsx_rows_in(client, outcome: dict, *, path: str, params: dict) -> tuple[int, int]:
+    """Read the exported file back (outside the timings): its data rows and size."""
+    from openpyxl import load_workbook
+
+    if "job" in outcome:
+        response = client.get(f"/api/v1/exports/{outcome['job']}/download/")
+    else:
+        response = client.get(path, {**params, "format": "xlsx"})
+    if response.status_code != 200:
+        raise SystemExit(f"reading the export back answered {response.status_code}")
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return sum(1 for _ in sheet.iter_rows(values_only=True)) - 1, len(data)
+
+
+def run_xlsx_export(client, user, args, *, name: str, path: str, params: dict,
+                    list_name: str) -> dict:
+    """The export through its endpoint, then openpyxl alone writing the same rows (same
+    columns, same queryset: exports.selectors.export_rows) from a Python list."""
+    from openpyxl import Workbook
+
+    from portal_api.common.export import escape_cell
+    from portal_api.exports.selectors import export_rows
+
+    rows = export_rows(user=user, list_name=list_name,
+                       params={k: [str(v)] for k, v in params.items()})
+    expected = rows.queryset.count()
+    outcome: dict = {}
+
+    def through_endpoint():
+        outcome.update(xlsx_export(client, path=path, params=params))
 
     endpoint = measure_memory(through_endpoint, with_tracemalloc=args.tracemalloc)
-    # Read it back once (outside the timings): the rows are all there.
-    response = client.get(url, {"format": "xlsx"})
-    data = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    rows_in_file = sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
-    endpoint.update(rows=rows_in_file, expected_rows=expected, bytes=len(data),
+    rows_in_file, size = xlsx_rows_in(client, outcome, path=path, params=params)
+    endpoint.update(outcome, rows=rows_in_file, expected_rows=expected, bytes=size,
                     rows_per_second=rows_in_file / endpoint["seconds"])
 
-    columns = OrderViewSet.export_columns
-    queryset = OrderViewSet.selector(user=user).order_by("-created_at", "-id")
+    columns = rows.columns
     gc.collect()
     reset_ok = reset_peak_rss()
     rss_before = vm_kib("VmRSS")
     t = time.perf_counter()
-    table = [[escape_cell(c.value(o)) for c in columns] for o in queryset.iterator(2000)]
+    table = [[escape_cell(c.value(o)) for c in columns] for o in rows.queryset.iterator(2000)]
     build_s = time.perf_counter() - t
     build_growth = (vm_kib("VmHWM") - rss_before) / 1024 if reset_ok else None
     headers = [str(c.header) for c in columns]
 
     def from_list():
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("commandes")
+        sheet = workbook.create_sheet(rows.title[:31])
         sheet.append(headers)
         for row in table:
             sheet.append([float(v) if isinstance(v, decimal.Decimal) else v for v in row])
@@ -443,17 +482,24 @@ def run_export(client, user, account_id: int, args, report: dict) -> None:
     baseline = measure_memory(from_list, with_tracemalloc=args.tracemalloc)
     baseline.update(rows=len(table), rows_per_second=len(table) / baseline["seconds"],
                     list_build_seconds=build_s, list_build_rss_peak_growth_mb=build_growth)
-    report["xlsx export"] = {"endpoint": endpoint, "openpyxl_from_list": baseline}
-    print(f"xlsx export through ?format=xlsx: {rows_in_file} rows (expected {expected}) in "
-          f"{endpoint['seconds']:.1f} s = {endpoint['rows_per_second']:.0f} rows/s, peak RSS "
-          f"growth {endpoint['rss_peak_growth_mb']:.1f} MB, tracemalloc peak "
+    print(f"{name} through {path}?format=xlsx ({endpoint['mode']}): {rows_in_file} rows "
+          f"(expected {expected}) in {endpoint['seconds']:.1f} s = "
+          f"{endpoint['rows_per_second']:.0f} rows/s, peak RSS growth "
+          f"{endpoint['rss_peak_growth_mb']:.1f} MB, tracemalloc peak "
           f"{_mb(endpoint['tracemalloc_peak_mb'])} "
           f"({'met' if endpoint['rss_peak_growth_mb'] < 150 else 'MISSED'})", flush=True)
-    print(f"openpyxl from a list: {len(table)} rows in {baseline['seconds']:.1f} s = "
-          f"{baseline['rows_per_second']:.0f} rows/s (building the list: {build_s:.1f} s, "
-          f"{_mb(build_growth)} peak RSS growth), "
-          f"peak RSS growth {baseline['rss_peak_growth_mb']:.1f} MB, tracemalloc peak "
+    print(f"{name}, openpyxl from a list: {baseline['rows']} rows in "
+          f"{baseline['seconds']:.1f} s = {baseline['rows_per_second']:.0f} rows/s (building "
+          f"the list: {build_s:.1f} s, {_mb(build_growth)} peak RSS growth), peak RSS growth "
+          f"{baseline['rss_peak_growth_mb']:.1f} MB, tracemalloc peak "
           f"{_mb(baseline['tracemalloc_peak_mb'])}", flush=True)
+    return {"endpoint": endpoint, "openpyxl_from_list": baseline}
+
+
+def run_export(client, user, account_id: int, args, report: dict) -> None:
+    report["xlsx export"] = run_xlsx_export(
+        client, user, args, name="orders export", path="/api/v1/orders/", params={},
+        list_name="commandes")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -466,6 +512,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="lists,pdf,export")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also run each export under tracemalloc (several times slower)")
+    parser.add_argument("--variant", choices=["user-with-profile"], default=None,
+                        help="measure a candidate change: user-with-profile = the session's "
+                             "user loaded with his profiles in one query (bench/backends.py)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -489,7 +538,13 @@ def main(argv: list[str] | None = None) -> None:
     user = User.objects.select_related("portal_profile").get(email=BENCH_USER_EMAIL)
     account_id = user.portal_profile.client_account_id
     client = Client()
-    client.force_login(user)
+    if args.variant == "user-with-profile":
+        backend = "bench.backends.UserWithProfileBackend"
+        override_settings(AUTHENTICATION_BACKENDS=[*settings.AUTHENTICATION_BACKENDS,
+                                                   backend]).enable()
+        client.force_login(user, backend=backend)
+    else:
+        client.force_login(user)
     db = settings.DATABASES["default"]
     conn = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
                            password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True,
@@ -498,7 +553,11 @@ def main(argv: list[str] | None = None) -> None:
     report: dict = {"started": datetime.datetime.now().isoformat(timespec="seconds"),
                     "load_average_at_start": os.getloadavg(),
                     "database": db["NAME"], "requests": args.requests, "warmup": args.warmup,
-                    "cpus": os.cpu_count()}
+                    "cpus": os.cpu_count(), "session_engine": settings.SESSION_ENGINE,
+                    "redis": bool(settings.REDIS_URL), "variant": args.variant}
+    print(f"sessions: {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}"
+          f"{' (Redis)' if settings.REDIS_URL else ''}; variant: {args.variant or 'none'}; "
+          f"load average {os.getloadavg()[0]:.2f}", flush=True)
     only = set(args.only.split(","))
     started = time.perf_counter()
     if "lists" in only:
