@@ -784,10 +784,11 @@ def _clean_signature(content: bytes) -> bytes:
 
 @transaction.atomic
 def intervention_sign(*, intervention: Intervention, by: User | None, signer_name: str,
-                      signature_png: bytes) -> Intervention:
+                      signature_png: bytes, render_report: bool = True) -> Intervention:
     """The customer signs the sheet on the screen: the sheet must be complete (arrival, end,
     work done, signer's name — each missing one named); it is then locked, the intervention
-    is done, its request follows and the report PDF is rendered in the background."""
+    is done, its request follows and the report PDF is rendered in the background
+    (`render_report=False`, for imported history: on its first download instead)."""
     locked = (Intervention.objects.select_for_update(of=("self",))
               .select_related("equipment").get(pk=intervention.pk))
     if locked.signed_at is not None:
@@ -824,9 +825,42 @@ def intervention_sign(*, intervention: Intervention, by: User | None, signer_nam
                   "le %(when)s.") % {"number": locked.number, "signer": signer_name,
                                      "when": _local(now)},
     )
-    from workflows.tasks.service import intervention_render_report_task
+    if render_report:
+        from workflows.tasks.service import intervention_render_report_task
 
-    intervention_render_report_task.delay_on_commit(locked.pk)
+        intervention_render_report_task.delay_on_commit(locked.pk)
+    _refresh(intervention, locked)
+    return intervention
+
+
+@transaction.atomic
+def intervention_cancel(*, intervention: Intervention, by: User | None,
+                        reason: str) -> Intervention:
+    """Cancel an intervention not yet signed, saying why (kept in its comments); its request
+    goes back to "in progress" for the staff to answer or plan again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _refuse("reason", _("Indiquez le motif de l'annulation."))
+    locked = _locked_sheet(intervention)
+    locked.status = IS.CANCELLED
+    locked.comments = f"{locked.comments}\n{reason}".strip()
+    locked.save(update_fields=["status", "comments", "updated_at"])
+    ticket_follow_intervention(intervention=locked, actor=by)
+    _refresh(intervention, locked)
+    return intervention
+
+
+@transaction.atomic
+def intervention_close(*, intervention: Intervention, by: User | None) -> Intervention:
+    """Close a done and signed intervention (the back office has checked and billed it); its
+    request is closed too."""
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.status != IS.DONE or locked.signed_at is None:
+        raise ServiceError(_("Seule une intervention réalisée et signée peut être clôturée."),
+                           code="not_done", status_code=409)
+    locked.status = IS.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    ticket_follow_intervention(intervention=locked, actor=by)
     _refresh(intervention, locked)
     return intervention
 

@@ -22,6 +22,8 @@ from portal_api.service.models import (
 from portal_api.service.services import (
     expense_add,
     expense_remove,
+    intervention_cancel,
+    intervention_close,
     intervention_contract_proposed,
     intervention_create,
     intervention_create_on_site,
@@ -264,9 +266,7 @@ class TestStatusFollowUp:
         ticket.refresh_from_db()
         assert ticket.status == TS.DONE
 
-        Intervention.objects.filter(pk=intervention.pk).update(status=IS.CLOSED)
-        intervention.refresh_from_db()
-        ticket_follow_intervention(intervention=intervention)
+        intervention_close(intervention=intervention, by=dispatcher)
         ticket.refresh_from_db()
         assert ticket.status == TS.CLOSED and ticket.closed_at is not None
         assert [status for status, _ in timeline(ticket)] == [
@@ -277,9 +277,7 @@ class TestStatusFollowUp:
             self, request_, dispatcher, julie):
         intervention = ticket_convert(ticket=request_, by=dispatcher, technicians=[julie],
                                       planned_start=at(9, days=1))
-        Intervention.objects.filter(pk=intervention.pk).update(status=IS.CANCELLED)
-        intervention.refresh_from_db()
-        ticket_follow_intervention(intervention=intervention)
+        intervention_cancel(intervention=intervention, by=dispatcher, reason="Doublon")
         request_.refresh_from_db()
         assert request_.status == TS.IN_PROGRESS
         assert "annulée" in request_.events.last().message
@@ -633,6 +631,51 @@ class TestSign:
 def test_ticket_factory_and_events(dupond_site):
     ticket = TicketFactory(site=dupond_site, serial_number_typed="XYZ")
     assert ticket.serial_unmatched and ticket.client_account == dupond_site.client_account
+
+
+class TestCancelAndClose:
+    def test_cancel_puts_the_request_back_in_progress(self, request_, dispatcher, julie):
+        intervention = ticket_convert(ticket=request_, by=dispatcher, technicians=[julie],
+                                      planned_start=at(9, days=1))
+        assert list(refused(intervention_cancel, intervention=intervention, by=dispatcher,
+                            reason="").fields) == ["reason"]
+        intervention = intervention_cancel(intervention=intervention, by=dispatcher,
+                                           reason="Le client a trouvé la panne.")
+        assert intervention.status == IS.CANCELLED
+        assert intervention.comments == "Le client a trouvé la panne."
+        request_.refresh_from_db()
+        assert request_.status == TS.IN_PROGRESS
+        # Cancelled is final for the sheet.
+        assert refused(intervention_sheet_update, intervention=intervention, by=julie,
+                       work_done="x").status_code == 409
+
+    def test_a_signed_intervention_is_not_cancelled(self, intervention, julie, files):
+        fill_sheet(intervention, julie)
+        sign(intervention, julie, files)
+        assert refused(intervention_cancel, intervention=intervention, by=julie,
+                       reason="Erreur").status_code == 409
+
+    def test_close_only_done_and_signed(self, request_, dispatcher, julie, files):
+        intervention = ticket_convert(ticket=request_, by=dispatcher, technicians=[julie],
+                                      planned_start=at(8))
+        assert refused(intervention_close, intervention=intervention,
+                       by=dispatcher).status_code == 409
+        fill_sheet(intervention, julie)
+        sign(intervention, julie, files)
+        intervention = intervention_close(intervention=intervention, by=dispatcher)
+        assert intervention.status == IS.CLOSED
+        request_.refresh_from_db()
+        assert request_.status == TS.CLOSED and request_.closed_at
+
+    def test_sign_without_rendering(self, intervention, julie, files,
+                                    django_capture_on_commit_callbacks):
+        fill_sheet(intervention, julie)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            intervention_sign(intervention=intervention, by=julie, signer_name="P. Martin",
+                              signature_png=files.signature(), render_report=False)
+        assert not callbacks
+        intervention.refresh_from_db()
+        assert intervention.report is None
 
 
 # --- Concurrency (PostgreSQL: real row locks) -------------------------------------------------
