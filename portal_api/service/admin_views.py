@@ -525,13 +525,13 @@ class TicketCloseView(TicketActionView):
     def recipient(self) -> tuple[str, str] | None:
         """(name, e-mail) of who receives the answer, as the service chooses it."""
         ticket = self.object
-        contact = ticket.reply_to
-        if contact is not None and contact.email:
-            return str(contact), contact.email
+        email = services.ticket_answer_recipient(ticket)
+        if not email:
+            return None
+        if ticket.reply_to is not None and ticket.reply_to.email == email:
+            return str(ticket.reply_to), email
         requester = ticket.requester
-        if requester is not None and requester.email:
-            return requester.get_full_name() or requester.email, requester.email
-        return None
+        return (requester.get_full_name() or email) if requester else email, email
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"recipient": self.recipient()}

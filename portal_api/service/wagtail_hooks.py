@@ -11,6 +11,8 @@ The Action Center's extra screens (admin_views.py), under /admin/snippets/servic
 from django import forms
 from django.db.models import Case, IntegerField, When
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -56,6 +58,22 @@ from .admin_views import (
 from .models import Equipment, Intervention, Ticket, TicketStatus
 
 
+class ShortDateTimeColumn(Column):
+    """A moment as « 28/11/2026 07:14 » (Paris time), on one line."""
+
+    def __init__(self, name, **kwargs):
+        kwargs.setdefault("sort_key", name)
+        kwargs.setdefault("classname", "portal-nowrap")
+        super().__init__(name, **kwargs)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        value = context["raw_value"]
+        context["value"] = (date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+                            if value else "")
+        return context
+
+
 class LinkColumn(Column):
     """A related object shown as a link to its admin screen (when the user may open it)."""
 
@@ -67,6 +85,13 @@ class LinkColumn(Column):
         request = parent_context.get("request")
         context["url"] = admin_url(value, request.user) if value and request else None
         return context
+
+
+class ReadOnlyChoice(ReadOnly):
+    """A read-only field with choices, shown by its label (« Reçue », not « received »)."""
+
+    def format_value_for_display(self, value):
+        return FieldPanel.format_value_for_display(self, value)
 
 
 ticket_intervention_panel = TicketInterventionPanel(heading=_("Intervention"))
@@ -91,7 +116,7 @@ class TicketViewSet(PortalSnippetViewSet):
                          true_label=_("N° de série inconnu"),
                          accessor=lambda t: t.serial_unmatched),
         ChoiceColumn("status", label=_("Statut")),
-        Column("created_at", label=_("Reçue le"), sort_key="created_at"),
+        ShortDateTimeColumn("created_at", label=_("Reçue le")),
         LinkColumn("intervention", label=_("Intervention"), classname="portal-nowrap"),
     ]
     list_filter = ["status", "client_account", "urgent"]
@@ -115,7 +140,7 @@ class TicketViewSet(PortalSnippetViewSet):
                     ReadOnly("number"),
                     FieldPanel("client_account"),
                     FieldPanel("requester"),
-                    FieldRowPanel([FieldPanel("urgent"), ReadOnly("status")]),
+                    FieldRowPanel([FieldPanel("urgent"), ReadOnlyChoice("status")]),
                     ReadOnly("created_at", heading=_("Reçue le")),
                 ],
                 heading=_("Demande"),
@@ -372,7 +397,8 @@ ACTION_CENTER_CSS = """
   .portal-ticket-summary { display: grid; gap: 0.25rem 1.5rem;
     grid-template-columns: max-content 1fr; margin: 0 0 2rem; }
   .portal-ticket-summary dt { font-weight: 600; }
-  .portal-ticket-summary dd { margin: 0; white-space: pre-line; }
+  .portal-ticket-summary dd { margin: 0; }
+  .portal-ticket-summary .portal-pre-line { white-space: pre-line; }
   .portal-actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin-top: 0.75rem; }
 </style>
 """

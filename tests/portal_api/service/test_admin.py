@@ -85,7 +85,7 @@ def convert_post(ticket, technicians, *, start=None, end=None, **overrides) -> d
     start, end = start or default_start, end or default_end
     equipment = ticket.equipment
     data = {
-        "site": ticket.site_id,
+        "site": ticket.site_id or "",
         "equipment": ticket.equipment_id or "",
         "contract": (equipment.contract_id if equipment and equipment.contract_id else ""),
         "description": ticket.description,
