@@ -302,8 +302,8 @@ EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", "5000"))
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
 # The worker writes the progress at least this often (seconds); a running job whose last write
 # is older than EXPORT_STALE_SECONDS belongs to a dead worker and may be taken over.
-EXPORT_PROGRESS_INTERVAL = 1.0
-EXPORT_STALE_SECONDS = 30
+EXPORT_PROGRESS_INTERVAL = float(os.environ.get("EXPORT_PROGRESS_INTERVAL", "1.0"))
+EXPORT_STALE_SECONDS = float(os.environ.get("EXPORT_STALE_SECONDS", "30"))
 # A job that killed its worker this many times is marked failed rather than run again.
 EXPORT_MAX_ATTEMPTS = 3
 # The most invoices one ZIP may hold (each PDF may need rendering).
