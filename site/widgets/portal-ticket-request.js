@@ -43,6 +43,9 @@ class PortalTicketRequest extends PortalElement {
   isEmpty() { return false; }
 
   render(data) {
+    // A form is no live region (every keystroke's redraw would be read out); its notice,
+    // errors and search results say what changes.
+    this.removeAttribute("aria-live");
     this.data = data;
     this.key = newKey();
     this.files = [];

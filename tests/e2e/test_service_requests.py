@@ -347,6 +347,8 @@ def test_martin_follows_his_interventions_by_period(page, service_pages, interve
     report = panel.get_by_role("link", name=f"Télécharger le bon d'intervention signé "
                                             f"{signed.number} (PDF)")
     expect(report).to_have_attribute("href", re.compile(f"/interventions/{signed.pk}/report/"))
+    pdf = page.request.get(report.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
     expect(panel.locator("[data-field=signed]")).to_contain_text("Paul Martin")
     screenshot("intervention-detail-martin")
 
