@@ -1,0 +1,141 @@
+// <portal-technician-interventions>: the technician's interventions, phone first: today's
+// first (the API orders them), big cards on a phone and a table on a desktop, each opening the
+// sheet (sheet_page?intervention=<id>). Filters: scope (mine / mine under contract / all, the
+// last only offered when the API allows it), period, client, status, words; the .xlsx export
+// keeps them. Attributes: sheet_page, create_page, exportable.
+import { api } from "../lib/api.js";
+import { el } from "../lib/dom.js";
+import { dateTime } from "../lib/format.js";
+import { t } from "../lib/i18n.js";
+import "../lib/i18n-intranet.js";
+import { clientPicker, dayOf, statusBadge, todayParis } from "../lib/intranet.js";
+import { PortalList } from "../lib/portal-list.js";
+
+const STATUSES = ["to_plan", "planned", "in_progress", "done", "closed", "cancelled"];
+const OPEN = "to_plan,planned,in_progress";
+const TIME = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+
+class PortalTechnicianInterventions extends PortalList {
+  get endpoint() { return this.getAttribute("src") || "/api/v1/interventions/"; }
+
+  async connectedCallback() {
+    this.classList.add("widget", "tech-list");
+    this.replaceChildren(this.stateNode("loading", t("loading")));
+    // "Toutes" is offered only to technicians who may see every intervention: the API
+    // answers 403 to the others.
+    try {
+      await api(`${this.endpoint}?scope=all&page_size=1`);
+      this.allowAll = true;
+    } catch (error) {
+      this.allowAll = false;
+    }
+    if (!this.hasAttribute("params")) this.setAttribute("params", "scope=mine");
+    super.connectedCallback();
+    // On a phone the filters fold away under one button.
+    const details = el("details", { class: "tech-list__filters" }, el("summary", { class: "button", text: t("techFilters") }));
+    details.open = window.matchMedia("(min-width: 720px)").matches;
+    this.form.replaceWith(details);
+    details.append(this.form);
+    const create = this.getAttribute("create_page");
+    if (create) {
+      this.createLink = el("a", { class: "button button--primary tech-list__new", href: create, "data-action": "create", text: `+ ${t("techNewIntervention")}` });
+      this.prepend(el("div", { class: "tech-list__top" }, this.createLink));
+    }
+    this.addEventListener("portal-list:loaded", (event) => {
+      const can = event.detail && event.detail.can;
+      if (this.createLink && can && can.create === false) this.createLink.hidden = true;
+      // The export link follows the filters shown.
+      const exportLink = this.form.querySelector("[data-action=export]");
+      if (exportLink) exportLink.href = `${this.endpoint}?${this.query({ format: "xlsx" })}`;
+    });
+  }
+
+  emptyText() { return t("techListEmpty"); }
+
+  filters() {
+    const scopes = [["mine", t("techScope_mine")], ["mine_contract", t("techScope_mine_contract")]];
+    if (this.allowAll) scopes.push(["all", t("techScope_all")]);
+    return [
+      { name: "scope", label: t("techScope"), type: "select", options: scopes },
+      { name: "date_from", label: t("techFrom"), type: "date" },
+      { name: "date_to", label: t("techTo"), type: "date" },
+      { name: "status", label: t("techStatus"), type: "select",
+        options: [[OPEN, t("techStatusOpen")], ...STATUSES.map((s) => [s, t(`techStatus_${s}`)])] },
+      { name: "search", label: t("techSearchLabel"), type: "search" },
+    ];
+  }
+
+  buildFilters() {
+    const form = super.buildFilters();
+    // The scope has no "all" blank choice: it is one of the three.
+    const scope = form.querySelector("select[name=scope]");
+    scope.querySelector('option[value=""]').remove();
+    scope.value = this.params.get("scope") || "mine";
+    // Client: searched by name or code, sent as its id.
+    this.client = clientPicker({ field: "client", label: t("techClient"), onChoose: () => {}, onClear: () => {} });
+    this.client.node.classList.add("filters__field");
+    form.querySelector("[name=date_from]").closest(".filters__field").before(this.client.node);
+    return form;
+  }
+
+  sheetUrl(row) {
+    const page = this.getAttribute("sheet_page") || "";
+    return `${page}?intervention=${row.id}`;
+  }
+
+  columns() {
+    return [
+      { key: "planned_start", label: t("techPlanned"), render: (row) => this.when(row) },
+      { key: "number", label: t("techNumber"), className: "tech-nowrap", render: (row) => el("a", { href: this.sheetUrl(row), "data-action": "open", text: row.number }) },
+      { key: "client", label: t("techClient"), render: (row) => row.client.name },
+      { key: "site", label: t("techSite"), render: (row) => el("span", {}, row.site.name, el("br"), el("small", { class: "muted", text: row.site.address || "" })) },
+      { key: "equipment", label: t("techEquipment"), render: (row) => row.equipment ? `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` : "" },
+      { key: "status", label: t("techStatus"), render: (row) => this.badges(row) },
+    ];
+  }
+
+  when(row) {
+    if (!row.planned_start) return el("span", { class: "muted", text: t("techNotPlanned") });
+    const node = el("span", { text: dateTime(row.planned_start) });
+    if (dayOf(row.planned_start) === todayParis()) node.append(" ", el("span", { class: "badge tech-today", text: t("techToday") }));
+    return node;
+  }
+
+  badges(row) {
+    const node = el("span", { class: "tech-badges" }, statusBadge(row));
+    if (row.under_contract) node.append(el("span", { class: "chip", text: row.contract ? row.contract.number : t("techUnderContract") }));
+    if (row.under_warranty) node.append(el("span", { class: "chip", text: t("techUnderWarranty") }));
+    return node;
+  }
+
+  // A table on a desktop; on a phone, one big card per intervention, grouped by day.
+  renderTable(rows) {
+    const table = super.renderTable(rows);
+    table.classList.add("tech-list__table");
+    const cards = el("ol", { class: "tech-cards", "data-list": "interventions" });
+    const today = todayParis();
+    let group = null;
+    for (const row of rows) {
+      const day = row.planned_start ? dayOf(row.planned_start) : "";
+      const current = !day ? "none" : day === today ? "today" : day > today ? "upcoming" : "past";
+      if (current !== group) {
+        group = current;
+        cards.append(el("li", { class: "tech-cards__group", "aria-hidden": "true", text: t(`techGroup_${current}`) }));
+      }
+      const time = row.planned_start
+        ? el("span", { class: "tech-card__time" }, el("strong", { text: TIME.format(new Date(row.planned_start)) }),
+          current === "today" ? null : el("span", { text: new Intl.DateTimeFormat(document.documentElement.lang || "fr", { day: "numeric", month: "short", timeZone: "Europe/Paris" }).format(new Date(row.planned_start)) }))
+        : el("span", { class: "tech-card__time muted", text: t("techNotPlanned") });
+      const card = el("a", { class: `tech-card${current === "today" ? " tech-card--today" : ""}`, href: this.sheetUrl(row), "data-id": row.id },
+        el("div", { class: "tech-card__top" }, time, this.badges(row)),
+        el("div", { class: "tech-card__title" }, el("strong", { text: row.client.name }), el("span", { class: "muted", text: row.number })),
+        el("div", { class: "tech-card__site", text: [row.site.name, row.site.address].filter(Boolean).join(" – ") }),
+        row.equipment ? el("div", { class: "tech-card__equipment", text: `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` }) : null,
+        row.description ? el("div", { class: "tech-card__reason muted", text: row.description }) : null);
+      cards.append(el("li", {}, card));
+    }
+    return el("div", {}, table, cards);
+  }
+}
+
+customElements.define("portal-technician-interventions", PortalTechnicianInterventions);
