@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.accounts.models import ClientAccount
+from portal_api.accounts.rules import is_staff_member
 
 from .models import Equipment, Intervention, InterventionStatus, Ticket, TicketStatus
 
@@ -168,7 +169,10 @@ class InterventionFilter(django_filters.FilterSet):
 
     def filter_scope(self, queryset, name, value):
         # Whether the user may ask for "all" is the view's question (a 403), not a filter's.
+        # A client user's list is his company's, whatever the scope.
         user = self.request.user
+        if not is_staff_member(user):
+            return queryset
         if value == InterventionScope.MINE:
             return queryset.filter(technicians=user)
         if value == InterventionScope.MINE_CONTRACT:

@@ -298,15 +298,6 @@ class TicketCreateSerializer(serializers.Serializer):
             _scoped(self.fields["equipment"], selectors.equipment_list(user=request.user))
             _scoped(self.fields["reply_to"], contact_list(user=request.user))
 
-    def to_internal_value(self, data):
-        # A multipart form sends "" for "no contact" / "no equipment".
-        if hasattr(data, "getlist"):
-            data = data.copy()
-            for name in ("equipment", "reply_to"):
-                if data.get(name) == "":
-                    data[name] = None
-        return super().to_internal_value(data)
-
     def validate(self, data):
         if not data.get("equipment") and not data.get("serial_number"):
             message = _("Choisissez un équipement ou saisissez son n° de série.")

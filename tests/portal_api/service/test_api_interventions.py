@@ -329,6 +329,13 @@ class TestList:
         assert other.pk in self.ids(api_as(chief), "scope=all")
         assert other.pk not in self.ids(api_as(chief), f"client={dupond_company.pk}")
 
+    def test_a_clients_list_is_his_companys_whatever_the_scope(self, api_as, martin,
+                                                                history):
+        everything = set(self.ids(api_as(martin)))
+        assert len(everything) == 4
+        for scope in ("mine", "mine_contract", "all"):
+            assert set(self.ids(api_as(martin), f"scope={scope}")) == everything
+
     def test_technicians_see_today_first_then_upcoming_then_past(self, api_as, julie,
                                                                  dupond_site):
         now = timezone.localtime()

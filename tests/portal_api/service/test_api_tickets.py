@@ -260,6 +260,23 @@ class TestCreate:
         documents = Document.objects.filter(related_id=data["id"])
         assert {d.client_account_id for d in documents} == {boiler.client_account_id}
 
+    def test_a_large_photo_uploaded_through_a_temporary_file(self, api_as, martin, boiler,
+                                                              files, settings):
+        import io
+        import os
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(buffer, "PNG")
+        assert len(buffer.getvalue()) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        response = self.post(api_as(martin), {
+            "equipment": boiler.pk, "description": "Grande photo",
+            "attachments": [files.upload("grande.png", buffer.getvalue(), "image/png")],
+        }, format="multipart")
+        assert response.status_code == 201, response.content
+        assert response.json()["attachments"][0]["content_type"] == "image/png"
+
     def test_a_serial_matching_nothing_is_accepted_and_flagged(self, api_as, martin):
         response = self.post(api_as(martin), {"serial_number": "INCONNU-42",
                                               "description": "Panne"}, format="json")
