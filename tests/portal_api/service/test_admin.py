@@ -470,3 +470,32 @@ def test_reading_requests_is_not_handling_them(client, urgent_ticket, julie):
     page = content(client.get(url(Ticket, "edit", urgent_ticket.pk)))
     assert convert_url(urgent_ticket) not in page and close_url(urgent_ticket) in page
     assert Intervention.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_inbox_runs_a_constant_number_of_queries(dispatch_client, dupond_company, boiler,
+                                                     julie):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal_api.service.services import ticket_convert
+
+    def make(count):
+        for i in range(count):
+            ticket = ticket_create(client_account=dupond_company, requester=None,
+                                   description=f"Demande {i}", equipment=boiler if i % 2 else None,
+                                   serial_number_typed="" if i % 2 else f"INCONNU-{i}",
+                                   urgent=bool(i % 3))
+            if i % 4 == 0:
+                ticket_convert(ticket=ticket, by=None, technicians=[julie], site=boiler.site)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert dispatch_client.get(url(Ticket, "list")).status_code == 200
+        return len(queries)
+
+    make(3)
+    dispatch_client.get(url(Ticket, "list"))  # warm the caches (content types, permissions)
+    few = count_queries()
+    make(12)
+    assert count_queries() == few
