@@ -22,6 +22,7 @@ PAGE_PERMISSIONS = [
     ("billing.view_invoices", _("Factures")),
     ("documents.view_documents", _("Documents")),
     ("service.consult_equipment", _("Parc d'équipements")),
+    ("service.view_tickets", _("Suivre les demandes d'intervention")),
     ("service.request_intervention", _("Demander une intervention")),
     ("service.consult_intervention", _("Suivre les interventions")),
     ("accounts.manage_contacts", _("Gérer les contacts")),
