@@ -1,6 +1,7 @@
 // Base of the list widgets: a filter form, a paginated table (cards on a phone), an export
-// link that keeps the filters. Subclasses describe `columns()` and `filters()`.
+// link that keeps the filters (fetched: the file, or a background export's progress). Subclasses describe `columns()` and `filters()`.
 import { api } from "./api.js";
+import { runExport } from "./export-progress.js";
 import { t } from "./i18n.js";
 import { PortalElement } from "./portal-element.js";
 
@@ -101,14 +102,19 @@ export class PortalList extends PortalElement {
       actions.append(submit);
     }
     if (this.exportable) {
+      // A link to the export of the filtered list (it keeps the filters), which the click
+      // turns into a fetch: the file at once for a short list, else a background export
+      // followed with a progress bar (site/lib/export-progress.js).
       const link = document.createElement("a");
       link.className = "button";
       link.dataset.action = "export";
       link.textContent = t("export");
-      link.addEventListener("click", () => {
-        link.href = `${this.endpoint}?${this.query({ format: "xlsx" })}`;
+      link.href = this.exportUrl();
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        this.export(link);
       });
-      link.href = `${this.endpoint}?${this.query({ format: "xlsx" })}`;
+      this.addEventListener("portal-list:loaded", () => { link.href = this.exportUrl(); });
       actions.append(link);
     }
     form.append(actions);
@@ -118,6 +124,32 @@ export class PortalList extends PortalElement {
       this.refresh();
     });
     return form;
+  }
+
+  // Where exports show their progress: right under the filters.
+  exportSlot() {
+    if (!this._exportSlot) {
+      this._exportSlot = document.createElement("div");
+      this._exportSlot.className = "portal-list__export";
+      if (this.form && this.form.parentNode) this.form.after(this._exportSlot);
+      else this.results.before(this._exportSlot);
+    }
+    return this._exportSlot;
+  }
+
+  exportUrl() { return `${this.endpoint}?${this.query({ format: "xlsx" })}`; }
+
+  async export(link) {
+    if (link.getAttribute("aria-disabled") === "true") return;
+    link.setAttribute("aria-disabled", "true");
+    link.setAttribute("aria-busy", "true");
+    link.href = this.exportUrl();
+    try {
+      await runExport(link.href, this.exportSlot());
+    } finally {
+      link.removeAttribute("aria-disabled");
+      link.removeAttribute("aria-busy");
+    }
   }
 
   renderTable(rows) {

@@ -1,8 +1,11 @@
 // <portal-invoice-list>: the company's invoices with filters (status, period, number), the
 // totals of the filtered list, status badges (overdue in red), the PDF of each invoice and the
-// .xlsx export of the filtered list. Attributes: src, exportable.
+// .xlsx export of the filtered list, and every PDF of the chosen period as one ZIP (built in
+// the background, its progress shown as the long exports'). Attributes: src, exportable.
+import { requestExport } from "../lib/export-progress.js";
 import { date, money } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import "../lib/i18n-exports.js";
 import { PortalList } from "../lib/portal-list.js";
 
 const STATUS_CLASS = { issued: "status--warn", paid: "status--ok", overdue: "status--err" };
@@ -28,6 +31,44 @@ class PortalInvoiceList extends PortalList {
     this.addEventListener("portal-list:loaded", (event) => this.renderTotals(event.detail));
     super.connectedCallback();
     this.results.before(this.totals);
+    this.addZipButton();
+  }
+
+  // "Télécharger les PDF de la période (ZIP)": the period of the filters (both dates needed).
+  addZipButton() {
+    const actions = this.form && this.form.querySelector(".filters__actions");
+    if (!actions) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.dataset.action = "invoice-zip";
+    button.textContent = t("invZip");
+    button.addEventListener("click", () => this.requestZip(button));
+    actions.append(button);
+  }
+
+  async requestZip(button) {
+    const slot = this.exportSlot();
+    const from = this.form.elements.date_from.value;
+    const to = this.form.elements.date_to.value;
+    if (!from || !to) {
+      const note = document.createElement("p");
+      note.className = "callout callout--warning";
+      note.setAttribute("role", "alert");
+      note.textContent = t("invZipNeedsPeriod");
+      if (slot.exportController) slot.exportController.stop();
+      slot.replaceChildren(note);
+      this.form.elements[from ? "date_to" : "date_from"].focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      const title = t("invZipTitle").replace("{from}", date(from)).replace("{to}", date(to));
+      await requestExport("/api/v1/exports/invoice-zip/", { date_from: from, date_to: to }, slot,
+                          { title });
+    } finally {
+      button.disabled = false;
+    }
   }
 
   emptyText() { return t("invEmpty"); }
