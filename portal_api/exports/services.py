@@ -153,8 +153,12 @@ def _build_xlsx(job: ExportJob, out: IO[bytes], progress: "_ProgressWriter"):
             yield item
             progress.written = written
 
-    count = write_xlsx(columns=rows.columns, rows=counted(iterate(rows.queryset)), out=out,
-                       title=rows.title)
+    # In a transaction, PostgreSQL's server-side cursor streams (rows come from the first
+    # fetch on); outside one, Django declares it WITH HOLD and PostgreSQL runs the whole query
+    # before the first row, while the progress stays at 0. Only reads happen in it.
+    with transaction.atomic():
+        count = write_xlsx(columns=rows.columns, rows=counted(iterate(rows.queryset)), out=out,
+                           title=rows.title)
     day = timezone.localtime(job.created_at)
     filename = f"{rows.title}-{day:%Y-%m-%d}.xlsx"
     title = _("Export %(list)s du %(date)s") % {

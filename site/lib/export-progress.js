@@ -151,6 +151,7 @@ export function followExport(job, slot, { title = "" } = {}) {
     count.textContent = format(unit, { written: number(written), total: number(total) });
     let text = t("exportRunning");
     if (data.status === "pending") text = data.attempts ? t("exportRequeued") : t("exportPending");
+    else if (data.status === "running" && !written) text = t("exportReading");
     else if (data.status === "running" && total && written >= total) text = t("exportFinishing");
     else if (data.status === "done") text = t("exportDone");
     else if (data.status === "failed") text = t("exportFailed");
