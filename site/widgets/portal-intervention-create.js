@@ -61,6 +61,7 @@ class PortalInterventionCreate extends PortalElement {
       field: "client_account", label: t("techClient"),
       onClear: reset,
       onChoose: async (client) => {
+        clearError("client_account");
         site.replaceChildren(new Option(t("loading"), ""));
         try {
           [sites.list, equipments.list] = await Promise.all([
@@ -80,6 +81,13 @@ class PortalInterventionCreate extends PortalElement {
         site.focus();
       },
     });
+    // An error goes away as soon as its field is filled in.
+    const clearError = (name) => {
+      const node = form.querySelector(`[data-error-for="${name}"]`);
+      if (node) { node.hidden = true; node.textContent = ""; }
+      form.querySelector(`[name="${name}"]`)?.removeAttribute("aria-invalid");
+    };
+    for (const type of ["input", "change"]) form.addEventListener(type, (event) => clearError(event.target.name));
     site.addEventListener("change", fillEquipment);
     equipment.addEventListener("change", () => {
       const item = equipments.list.find((e) => String(e.id) === equipment.value);

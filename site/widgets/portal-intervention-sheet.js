@@ -429,14 +429,19 @@ class PortalInterventionSheet extends PortalElement {
 
   documentsSection(data) {
     const section = this.section("documents", t("techDocuments"));
-    if (!data.documents.length) section.append(el("p", { class: "muted", text: t("techNoDocuments") }));
+    // Receipts are shown with their expense.
+    const documents = data.documents.filter((doc) => doc.kind !== "receipt");
+    if (!documents.length) section.append(el("p", { class: "muted", text: t("techNoDocuments") }));
     else {
       const list = el("ul", { class: "tech-items", "data-list": "documents" });
-      for (const doc of data.documents) {
-        list.append(el("li", { class: "tech-item", "data-document": doc.id },
+      for (const doc of documents) {
+        const kind = t(`techDocKind_${doc.kind}`);
+        const image = (doc.content_type || "").startsWith("image/");
+        list.append(el("li", { class: "tech-item tech-doc", "data-document": doc.id },
+          image ? el("img", { class: "tech-doc__thumb", src: doc.download_url, alt: "" }) : el("span", { class: "tech-doc__type", "aria-hidden": "true", text: (doc.content_type || "").includes("pdf") ? "PDF" : "DOC" }),
           el("div", { class: "tech-item__main" },
             el("a", { href: doc.download_url, text: doc.title }),
-            el("span", { class: "muted", text: [t(`docKind_${doc.kind}`) !== `docKind_${doc.kind}` ? t(`docKind_${doc.kind}`) : "", dateTime(doc.created_at)].filter(Boolean).join(" · ") }))));
+            el("span", { class: "muted", text: [kind.startsWith("techDocKind_") ? "" : kind, dateTime(doc.created_at)].filter(Boolean).join(" · ") }))));
       }
       section.append(list);
     }

@@ -103,9 +103,17 @@ class PortalTechnicianInterventions extends PortalList {
 
   badges(row) {
     const node = el("span", { class: "tech-badges" }, statusBadge(row));
-    if (row.under_contract) node.append(el("span", { class: "chip", text: row.contract ? row.contract.number : t("techUnderContract") }));
-    if (row.under_warranty) node.append(el("span", { class: "chip", text: t("techUnderWarranty") }));
+    const chips = this.chips(row);
+    if (chips) node.append(...chips.childNodes);
     return node;
+  }
+
+  // Under contract (its number) and under warranty.
+  chips(row) {
+    const items = [];
+    if (row.under_contract) items.push(el("span", { class: "chip", text: row.contract ? `${t("techContractShort")} ${row.contract.number}` : t("techUnderContract") }));
+    if (row.under_warranty) items.push(el("span", { class: "chip", text: t("techUnderWarranty") }));
+    return items.length ? el("div", { class: "tech-badges tech-card__chips" }, ...items) : null;
   }
 
   // A table on a desktop; on a phone, one big card per intervention, grouped by day.
@@ -127,11 +135,12 @@ class PortalTechnicianInterventions extends PortalList {
           current === "today" ? null : el("span", { text: new Intl.DateTimeFormat(document.documentElement.lang || "fr", { day: "numeric", month: "short", timeZone: "Europe/Paris" }).format(new Date(row.planned_start)) }))
         : el("span", { class: "tech-card__time muted", text: t("techNotPlanned") });
       const card = el("a", { class: `tech-card${current === "today" ? " tech-card--today" : ""}`, href: this.sheetUrl(row), "data-id": row.id },
-        el("div", { class: "tech-card__top" }, time, this.badges(row)),
+        el("div", { class: "tech-card__top" }, time, statusBadge(row)),
         el("div", { class: "tech-card__title" }, el("strong", { text: row.client.name }), el("span", { class: "muted", text: row.number })),
         el("div", { class: "tech-card__site", text: [row.site.name, row.site.address].filter(Boolean).join(" – ") }),
         row.equipment ? el("div", { class: "tech-card__equipment", text: `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` }) : null,
-        row.description ? el("div", { class: "tech-card__reason muted", text: row.description }) : null);
+        row.description ? el("div", { class: "tech-card__reason muted", text: row.description }) : null,
+        this.chips(row));
       cards.append(el("li", {}, card));
     }
     return el("div", {}, table, cards);

@@ -381,3 +381,49 @@ def test_julie_creates_an_intervention_on_site(page, intranet_pages, day, julie,
     assert list(created.technicians.all()) == [julie]
     assert created.equipment == day["equipment"]
     assert created.description == "Fuite sur la vanne d'isolement du ballon."
+
+
+def test_julie_adds_an_expense_with_its_receipt_and_photos(page, intranet_pages, day, julie,
+                                                          tmp_path, screenshot):
+    intervention = day["now"]
+    receipt = tmp_path / "ticket-peage.png"
+    photo = tmp_path / "vanne.png"
+    for path, colour in ((receipt, (240, 240, 240)), (photo, (30, 90, 160))):
+        image = Image.new("RGB", (320, 240), colour)
+        ImageDraw.Draw(image).rectangle([40, 40, 200, 160], outline="black", width=6)
+        image.save(path, format="PNG")
+    log_in(page, julie.email)
+    page.goto(f"{SHEET}?intervention={intervention.pk}")
+    sheet = page.locator("portal-intervention-sheet")
+    sheet.get_by_text("+ Ajouter des frais").click()
+    expenses = sheet.locator("#sheet-expenses")
+    expenses.get_by_label("Type").select_option("toll")
+    # Nothing typed: the server names the amount.
+    expenses.get_by_role("button", name="Ajouter").click()
+    expect(expenses.locator('[data-error-for="amount"]')).to_be_visible()
+    expenses.get_by_label("Montant TTC (€)").fill("12.40")
+    receipt_input = expenses.get_by_label("Justificatif (photo)")
+    expect(receipt_input).to_have_attribute("capture", "environment")
+    receipt_input.set_input_files(str(receipt))
+    expenses.get_by_role("button", name="Ajouter").click()
+    item = expenses.locator("[data-list=expenses] [data-entry]")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Péage")
+    expect(item).to_contain_text("12,40")
+    expect(item.get_by_role("link", name="Justificatif")).to_be_visible()
+    expense = intervention.expenses.get()
+    assert expense.amount == Decimal("12.40") and expense.receipt_id
+
+    # A photo for the GED, taken with the camera (the input asks for it); the receipt is
+    # shown with its expense, not among the documents.
+    documents = sheet.locator("#sheet-documents")
+    expect(documents.get_by_label("Prendre une photo")).to_have_attribute("capture", "environment")
+    documents.get_by_label("Ajouter des fichiers").set_input_files(str(photo))
+    expect(documents.locator("[data-list=documents] [data-document]")).to_have_count(1)
+    expect(documents.locator("[data-list=documents]")).to_contain_text("vanne")
+    expect(documents.locator("img.tech-doc__thumb")).to_be_visible()
+    screenshot("intranet-sheet-expense-photo")
+    # Removing the expense.
+    item.get_by_role("button", name="Retirer").click()
+    expect(item).to_have_count(0)
+    assert not intervention.expenses.exists()

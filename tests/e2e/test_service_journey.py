@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from cms.models import ExtranetHomePage, IntranetHomePage, PortalPage
+from cms.models import ExtranetHomePage, IntranetHomePage
 from cms.services import EXTRANET_WIDGET_PAGES, INTRANET_WIDGET_PAGES, _widget_pages
 from portal_api.accounts.factories import SiteFactory
 from portal_api.billing.factories import ContractFactory
@@ -45,13 +45,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def journey_pages(portal_pages, monkeypatch):
-    # The requests page is gated by service.view_tickets; until cms.models.PAGE_PERMISSIONS
-    # offers it, the test lets the page field accept it (seed_demo needs the same fix).
-    field = PortalPage._meta.get_field("required_permission")
-    if "service.view_tickets" not in dict(field.choices):
-        monkeypatch.setattr(field, "choices",
-                            [*field.choices, ("service.view_tickets", "Demandes")])
+def journey_pages(portal_pages):
     _widget_pages(ExtranetHomePage.objects.get(),
                   [p for p in EXTRANET_WIDGET_PAGES if p[0] in ("demandes", "interventions")])
     _widget_pages(IntranetHomePage.objects.get(), INTRANET_WIDGET_PAGES)
