@@ -11,14 +11,18 @@ Around them: other client companies (one inactive), a catalogue of about 200 art
 equipment under warranty or contract, and twelve months of orders, requests, interventions and
 invoices in every status.
 
-Where no service exists for a state change (an intervention done or signed, an order invoiced,
+Requests and interventions go through the service's own steps (filed, converted, sheet filled
+in, signed, closed or cancelled), so that each request's timeline tells what happened. Where no
+service exists for a state change (an intervention done but not signed, an order invoiced,
 dates in the past), this module sets the fields itself with queryset updates.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import random
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -34,6 +38,7 @@ from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 from faker import Faker
+from PIL import Image, ImageDraw
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -83,13 +88,24 @@ from portal_api.service.models import (
     Intervention,
     InterventionLine,
     InterventionStatus,
-    MeterReading,
     Ticket,
+    TicketEvent,
     TicketStatus,
     TimeEntry,
     TimeEntryKind,
 )
-from portal_api.service.services import equipment_create, intervention_create, ticket_create
+from portal_api.service.services import (
+    equipment_create,
+    intervention_cancel,
+    intervention_close,
+    intervention_create,
+    intervention_sheet_update,
+    intervention_sign,
+    ticket_close,
+    ticket_convert,
+    ticket_create,
+    ticket_follow_intervention,
+)
 
 SEED = 2026
 MARKER_CLIENT_CODE = "DUPOND"
@@ -917,6 +933,9 @@ class _DemoBuilder:
         self.invoices: list[_InvoiceSpec] = []
         self.invoiced_orders: list[int] = []
         self.seeded: dict[str, list[int]] = {"order": [], "ticket": [], "intervention": []}
+        self.signed: list[int] = []  # signed interventions, for their report PDFs
+        self.signatures: dict[str, bytes] = {}
+        self.timeline_last: dict[int, datetime.datetime] = {}
         self.sequence_base = {
             (s.name, s.year): s.last_value
             for s in NumberSequence.objects.filter(name__in=["order", "ticket", "intervention"])
@@ -948,6 +967,7 @@ class _DemoBuilder:
             ("Numérotation chronologique", self.renumber),
             ("Dates de création", self.spread_creation_dates),
             ("PDF des dernières factures", self.render_recent_invoice_pdfs),
+            ("PDF des bons d'intervention signés", self.render_intervention_reports),
         ]
         for label, step in steps:
             started = time.monotonic()
@@ -964,6 +984,21 @@ class _DemoBuilder:
             for invoice in (Invoice.objects.filter(client_account_id=account_id)
                             .exclude(status="draft").order_by("-issue_date", "-sequence")[:5]):
                 invoice_pdf_ensure(invoice=invoice)
+
+    def render_intervention_reports(self) -> None:
+        """Every signed intervention of Dupond Industrie (the story's client) and the two
+        latest of each other company get their stored report PDF (a GED document) now; the
+        others' older ones are rendered on their first download."""
+        from portal_api.service.services import intervention_report_ensure
+
+        signed = (Intervention.objects.filter(pk__in=self.signed, report=None)
+                  .order_by("-signed_at", "-pk"))
+        picked = list(signed.filter(client_account__code=MARKER_CLIENT_CODE))
+        for account_id in (signed.exclude(client_account__code=MARKER_CLIENT_CODE)
+                           .order_by().values_list("client_account_id", flat=True).distinct()):
+            picked += list(signed.filter(client_account_id=account_id)[:2])
+        for intervention in sorted(picked, key=lambda i: i.pk):
+            intervention_report_ensure(intervention=intervention)
 
     # -- staff ---------------------------------------------------------------------------------
 
@@ -1409,6 +1444,15 @@ class _DemoBuilder:
                         "redémarre pas. Le personnel est en poste, merci d'intervenir au plus "
                         "vite.",
         ))
+        # A serial number read on a nameplate that matches nothing of the company's equipment:
+        # accepted as typed, flagged for the staff in the Action Center.
+        jobs.append(_Job(
+            client="DUPOND", kind="request", status=None, day=None,
+            requested_at=self.past(self.at(self.days_ago(1), 10, 40)),
+            ticket_status=TicketStatus.RECEIVED, serial_typed="DKN-7731-0458",
+            description="Le climatiseur mural de la salle serveur goutte sur la baie de "
+                        "brassage. Il n'apparaît pas dans notre parc sur le portail.",
+        ))
         for code, urgent, days_ago, hour in [("CLINPARC", True, 1, 17), ("EXEMPLE", False, 1, 11),
                                              ("BELLECOUR", False, 2, 15)]:
             job = self._corrective(
@@ -1454,18 +1498,30 @@ class _DemoBuilder:
         lines: list[InterventionLine] = []
         entries: list[TimeEntry] = []
         expenses: list[Expense] = []
-        readings: list[MeterReading] = []
         for job in jobs:
-            self._job(job, lines, entries, expenses, readings)
+            self._job(job, lines, entries, expenses)
         InterventionLine.objects.bulk_create(lines)
         TimeEntry.objects.bulk_create(entries)
         Expense.objects.bulk_create(expenses)
-        MeterReading.objects.bulk_create(readings)
 
-    def _job(self, job: _Job, lines, entries, expenses, readings) -> None:
+    def _step(self, ticket: Ticket, moment: datetime.datetime) -> None:
+        """The timeline steps a service just wrote for this request happened at `moment`
+        (steps written during this run are the only ones dated after it started)."""
+        last = self.timeline_last.get(ticket.pk)
+        if last is not None and moment <= last:
+            moment = last + datetime.timedelta(seconds=1)
+        self.timeline_last[ticket.pk] = moment
+        TicketEvent.objects.filter(ticket=ticket, created_at__gte=self.now).update(
+            created_at=moment)
+
+    def _job(self, job: _Job, lines, entries, expenses) -> None:
+        """One job told through the services (request, conversion, sheet, signature, closing,
+        cancellation); then the dates are moved back to when it happened, the timeline's
+        steps included."""
         rng = self.rng
         IS, TS = InterventionStatus, TicketStatus
         account = self.accounts[job.client]
+        dispatcher = self.users["dispatch"]
         ticket = None
         requester = None
         if job.kind in ("corrective", "request"):
@@ -1479,16 +1535,17 @@ class _DemoBuilder:
                 urgent=job.urgent, reply_to=self.contact_of(requester),
             )
             self.seeded["ticket"].append(ticket.pk)
+            self._step(ticket, job.requested_at)
             ticket_dates = {"created_at": job.requested_at, "updated_at": job.requested_at}
         if job.kind == "request":
             if job.ticket_status == TS.CLOSED:
                 closed = job.requested_at + datetime.timedelta(hours=rng.randint(2, 30))
-                ticket_dates.update(status=TS.CLOSED, answer=job.answer, closed_at=closed,
-                                    updated_at=closed)
+                ticket_close(ticket=ticket, by=dispatcher, answer=job.answer)
+                self._step(ticket, closed)
+                ticket_dates.update(closed_at=closed, updated_at=closed)
             Ticket.objects.filter(pk=ticket.pk).update(**ticket_dates)
             return
 
-        dispatcher = self.users["dispatch"]
         planned_start = planned_end = None
         if job.day is not None:
             planned_start = self.at(job.day, job.hour, job.minute)
@@ -1500,39 +1557,58 @@ class _DemoBuilder:
         if planned_start is not None:
             created = min(created, planned_start - datetime.timedelta(minutes=30))
         created = self.past(created)
-        # A technician called directly creates the intervention himself; else the dispatcher.
-        created_by = dispatcher
-        if job.kind == "technician" and job.technicians:
-            created_by = job.technicians[0]
-        intervention = intervention_create(
-            client_account=account, site=job.site, created_by=created_by,
-            equipment=job.equipment, description=job.description,
-            technicians=job.technicians if job.status != IS.TO_PLAN else [],
-            planned_start=planned_start if job.status != IS.TO_PLAN else None,
-            planned_end=planned_end if job.status != IS.TO_PLAN else None,
-            ticket=ticket,
-        )
+        to_plan = job.status == IS.TO_PLAN
+        plan = {"technicians": [] if to_plan else job.technicians,
+                "planned_start": None if to_plan else planned_start,
+                "planned_end": None if to_plan else planned_end}
+        if ticket is not None:
+            # The dispatcher turns the request into an intervention from the Action Center.
+            intervention = ticket_convert(
+                ticket=ticket, by=dispatcher, equipment=job.equipment, site=job.site,
+                contract=job.contract, description=job.description, **plan,
+            )
+            self._step(ticket, created)
+        else:
+            # A technician called directly creates the intervention himself; else the
+            # dispatcher.
+            created_by = dispatcher
+            if job.kind == "technician" and job.technicians:
+                created_by = job.technicians[0]
+            intervention = intervention_create(
+                client_account=account, site=job.site, created_by=created_by,
+                equipment=job.equipment, description=job.description, contract=job.contract,
+                **plan,
+            )
         self.seeded["intervention"].append(intervention.pk)
         fields: dict = {"created_at": created, "updated_at": created, "status": job.status}
         day = job.day or self.today
         equipment = job.equipment
-        fields["under_warranty"] = bool(equipment and equipment.warranty_end
-                                        and equipment.warranty_end >= day)
+        under_warranty = bool(equipment and equipment.warranty_end
+                              and equipment.warranty_end >= day)
+        fields["under_warranty"] = under_warranty
         spec = self.specs[job.client]
         travel = TRAVEL_HOURS[spec.zone]
-        ticket_update: dict = {}
+        lead = job.technicians[0] if job.technicians else dispatcher
 
         if job.status == IS.CANCELLED:
             reason = rng.choice(CANCEL_REASONS)
-            cancelled = self.past(planned_start - datetime.timedelta(hours=rng.randint(2, 40)))
-            fields.update(comments=reason, updated_at=max(cancelled, created))
+            cancelled = max(self.past(planned_start - datetime.timedelta(
+                hours=rng.randint(2, 40))), created)
+            intervention_cancel(intervention=intervention, by=dispatcher, reason=reason)
+            fields["updated_at"] = cancelled
             if ticket is not None:
-                ticket_update = {"status": TS.CLOSED, "answer": reason,
-                                 "closed_at": max(cancelled, created)}
+                self._step(ticket, cancelled)
+                ticket_close(ticket=ticket, by=dispatcher, answer=reason)
+                self._step(ticket, cancelled)
+                ticket_dates.update(closed_at=cancelled, updated_at=cancelled)
         elif job.status == IS.IN_PROGRESS:
-            fields.update(departure_at=planned_start - datetime.timedelta(hours=float(travel)),
-                          arrival_at=planned_start)
-            ticket_update = {"status": TS.IN_PROGRESS}
+            intervention_sheet_update(
+                intervention=intervention, by=lead,
+                departure_at=planned_start - datetime.timedelta(hours=float(travel)),
+                arrival_at=planned_start,
+            )
+            if ticket is not None:
+                self._step(ticket, self.past(planned_start))
         elif job.status in (IS.DONE, IS.CLOSED):
             departure = planned_start - datetime.timedelta(hours=float(travel))
             end = planned_start + datetime.timedelta(hours=float(job.duration))
@@ -1540,44 +1616,75 @@ class _DemoBuilder:
             category = self.category(equipment)
             work = (PREVENTIVE_WORK if job.kind == "preventive"
                     else rng.choice(WORK_DONE[category]))
-            fields.update(departure_at=departure, arrival_at=planned_start, end_at=end,
-                          return_at=back, work_done=work, updated_at=self.past(back))
+            sheet = {"departure_at": departure, "arrival_at": planned_start, "end_at": end,
+                     "return_at": back, "work_done": work, "under_warranty": under_warranty}
             if equipment is not None and equipment.pk in self.meter:
+                # The sheet's meter reading is also recorded on the equipment.
                 self.meter[equipment.pk] += Decimal(rng.randint(150, 900))
-                fields["meter_reading"] = self.meter[equipment.pk]
-                readings.append(MeterReading(equipment=equipment,
-                                             value=self.meter[equipment.pk], read_at=end,
-                                             intervention=intervention))
+                sheet["meter_reading"] = self.meter[equipment.pk]
+            intervention_sheet_update(intervention=intervention, by=lead, **sheet)
+            fields["updated_at"] = self.past(back)
             signer = requester or self.portal_user(job.client, "can_follow_interventions")
             if job.signed or job.status == IS.CLOSED:
-                fields.update(signer_name=signer.get_full_name(),
-                              signed_at=end + datetime.timedelta(minutes=rng.randint(3, 15)))
+                signed_at = end + datetime.timedelta(minutes=rng.randint(3, 15))
+                intervention_sign(intervention=intervention, by=lead,
+                                  signer_name=signer.get_full_name(),
+                                  signature_png=self.signature(signer.get_full_name()),
+                                  render_report=False)
+                fields["signed_at"] = signed_at
+                self.signed.append(intervention.pk)
+            else:
+                # Done, the customer was not there to sign: no service for that.
+                Intervention.objects.filter(pk=intervention.pk).update(status=IS.DONE)
+                intervention.status = IS.DONE
+                ticket_follow_intervention(intervention=intervention, actor=lead)
+                signed_at = end
+            if ticket is not None:
+                self._step(ticket, self.past(signed_at))
             billed = self._sheet(job, intervention, lines, entries, expenses, category)
             if job.status == IS.CLOSED:
                 closed = self.past(back + datetime.timedelta(days=rng.randint(1, 3)))
-                ticket_update = {
-                    "status": TS.CLOSED, "closed_at": closed,
-                    "answer": f"Intervention réalisée le {job.day:%d/%m/%Y} par "
-                              f"{', '.join(t.get_full_name() for t in job.technicians)}. "
-                              "Le bon d'intervention signé est disponible dans votre espace.",
-                }
+                if ticket is not None:
+                    ticket_close(ticket=ticket, by=dispatcher, answer=(
+                        f"Intervention réalisée le {job.day:%d/%m/%Y} par "
+                        f"{', '.join(t.get_full_name() for t in job.technicians)}. "
+                        "Le bon d'intervention signé est disponible dans votre espace."))
+                    self._step(ticket, closed)
+                    ticket_dates.update(closed_at=closed, updated_at=closed)
+                intervention_close(intervention=intervention, by=dispatcher)
+                fields["updated_at"] = closed
                 # Contract visits and repairs of covered equipment are paid by the contract.
                 contract = equipment.contract if equipment else None
                 covered = job.kind == "preventive" or bool(
                     contract and contract.start_date <= day <= contract.end_date)
-                if not covered and not fields["under_warranty"]:
+                if not covered and not under_warranty:
                     self.invoices.append(_InvoiceSpec(
                         day=min(_working_day_after(day + datetime.timedelta(
                             days=rng.randint(1, 5))), self.days_ago(1)),
                         client=job.client, intervention=intervention, lines=billed))
-            else:
-                ticket_update = {"status": TS.DONE}
         Intervention.objects.filter(pk=intervention.pk).update(**fields)
         if ticket is not None:
-            ticket_dates.update(ticket_update)
-            if "closed_at" in ticket_update:
-                ticket_dates["updated_at"] = ticket_update["closed_at"]
             Ticket.objects.filter(pk=ticket.pk).update(**ticket_dates)
+
+    def signature(self, name: str) -> bytes:
+        """A customer's signature as the phone's canvas gives it: ink strokes on a
+        transparent PNG, the same for the same name each time."""
+        if name not in self.signatures:
+            rng = random.Random(f"{SEED}-{name}")
+            image = Image.new("RGBA", (480, 160), (0, 0, 0, 0))
+            draw = ImageDraw.Draw(image)
+            x = 30
+            points = [(x, 110)]
+            while x < 440:
+                x += rng.randint(18, 46)
+                points.append((x, rng.randint(35, 125)))
+            draw.line(points, fill=(22, 34, 74, 255), width=3, joint="curve")
+            draw.line([(40, 138), (rng.randint(300, 440), 132)], fill=(22, 34, 74, 255),
+                      width=2)
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            self.signatures[name] = buffer.getvalue()
+        return self.signatures[name]
 
     def _sheet(self, job: _Job, intervention: Intervention, lines, entries, expenses,
                category: str) -> list[dict]:
@@ -1705,11 +1812,20 @@ class _DemoBuilder:
         chronological order."""
         self._renumber(Order, "order", "CO", "submitted_at", 6)
         self._renumber(Ticket, "ticket", "DI", "created_at", 6)
-        self._renumber(Intervention, "intervention", "BI", "created_at", 6)
+        renamed = self._renumber(Intervention, "intervention", "BI", "created_at", 6)
+        # The requests' timelines name their intervention: by its final number.
+        events = list(TicketEvent.objects.filter(message__contains="BI-"))
+        for event in events:
+            event.message = re.sub(r"BI-\d{4}-\d{6}",
+                                   lambda m: renamed.get(m.group(0), m.group(0)), event.message)
+        TicketEvent.objects.bulk_update(events, ["message"])
 
-    def _renumber(self, model, sequence: str, prefix: str, date_field: str, width: int) -> None:
+    def _renumber(self, model, sequence: str, prefix: str, date_field: str,
+                  width: int) -> dict[str, str]:
+        """Returns the new number of each old one."""
         objects = list(model.objects.filter(pk__in=self.seeded[sequence])
                        .order_by(date_field, "pk").only("pk", "number", date_field))
+        previous = {obj.pk: obj.number for obj in objects}
         for obj in objects:
             obj.number = f"~{sequence}-{obj.pk}"
         model.objects.bulk_update(objects, ["number"])
@@ -1725,6 +1841,7 @@ class _DemoBuilder:
         for year, last in counters.items():
             NumberSequence.objects.update_or_create(name=sequence, year=year,
                                                     defaults={"last_value": last})
+        return {previous[obj.pk]: obj.number for obj in objects}
 
     def spread_creation_dates(self) -> None:
         rng = self.rng

@@ -131,6 +131,8 @@ def _status_message(intervention: Intervention) -> str:
     if status == IS.IN_PROGRESS:
         return _("Intervention %(number)s en cours.") % {"number": number}
     if status == IS.DONE:
+        if intervention.signed_at is None:
+            return _("Intervention %(number)s réalisée.") % {"number": number}
         return _("Intervention %(number)s réalisée : le bon d'intervention signé est "
                  "disponible.") % {"number": number}
     if status == IS.CLOSED:
