@@ -24,12 +24,13 @@ class Tile:
 CLIENT = DashboardArea.CLIENT
 TECHNICIAN = DashboardArea.TECHNICIAN
 
+# Figures first, then the wider tiles (lists, charts, feed): the widget sets consecutive figures
+# side by side and pairs consecutive wide tiles.
 TILES: tuple[Tile, ...] = (
     # Client dashboard (the extranet home).
     Tile("orders_drafts", _("Commandes en préparation"), "number", CLIENT),
     Tile("orders_in_progress", _("Commandes en cours"), "number", CLIENT),
     Tile("requests_open", _("Demandes en cours"), "number", CLIENT),
-    Tile("interventions_next", _("Prochaines interventions"), "list", CLIENT),
     Tile("interventions_done_month", _("Interventions réalisées ce mois-ci"), "number", CLIENT),
     Tile("invoices_due", _("Reste à payer"), "number", CLIENT),
     Tile("invoices_overdue", _("Factures en retard"), "number", CLIENT),
@@ -37,6 +38,7 @@ TILES: tuple[Tile, ...] = (
     Tile("equipment_count", _("Équipements"), "number", CLIENT),
     Tile("warranties_ending", _("Garanties finissant sous 60 jours"), "number", CLIENT),
     Tile("contracts_ending", _("Contrats finissant sous 90 jours"), "number", CLIENT),
+    Tile("interventions_next", _("Prochaines interventions"), "list", CLIENT),
     Tile("spend_chart", _("Dépenses par mois (HT)"), "chart", CLIENT),
     Tile("interventions_chart", _("Interventions par mois"), "chart", CLIENT),
     Tile("feed", _("Activité récente"), "feed", CLIENT),
@@ -46,9 +48,9 @@ TILES: tuple[Tile, ...] = (
     Tile("to_sign", _("Fiches à faire signer"), "number", TECHNICIAN),
     Tile("hours_week", _("Heures saisies cette semaine"), "number", TECHNICIAN),
     Tile("expenses_month", _("Frais du mois"), "number", TECHNICIAN),
-    Tile("done_chart", _("Interventions réalisées par mois"), "chart", TECHNICIAN),
     Tile("time_on_site", _("Temps moyen sur site"), "number", TECHNICIAN),
     Tile("repeat_visits", _("Retours sous 30 jours"), "number", TECHNICIAN),
+    Tile("done_chart", _("Interventions réalisées par mois"), "chart", TECHNICIAN),
 )
 
 TILES_BY_NAME: dict[str, Tile] = {tile.name: tile for tile in TILES}

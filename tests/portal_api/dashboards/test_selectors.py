@@ -154,8 +154,8 @@ class TestRightsAndIsolation:
 
     def test_martin_gets_no_order_tile(self, martin, client_data, feed_data):
         t = tiles(martin)
-        assert list(t) == ["requests_open", "interventions_next", "interventions_done_month",
-                           "equipment_count", "warranties_ending", "contracts_ending",
+        assert list(t) == ["requests_open", "interventions_done_month", "equipment_count",
+                           "warranties_ending", "contracts_ending", "interventions_next",
                            "interventions_chart", "feed"]
         assert {i["kind"] for i in t["feed"]["items"]} <= {"document", "ticket",
                                                             "intervention"}
@@ -203,7 +203,7 @@ class TestTechnicianIndicators:
     def test_livepilot(self, julie, technician_data):
         t = tiles(julie, "technician", now=MONDAY)
         assert list(t) == ["today", "week", "to_sign", "hours_week", "expenses_month",
-                           "done_chart", "time_on_site", "repeat_visits"]
+                           "time_on_site", "repeat_visits", "done_chart"]
         today = t["today"]
         assert today["count"] == 1
         assert [i["id"] for i in today["items"]] == [technician_data["today"].pk]
