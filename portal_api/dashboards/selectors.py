@@ -38,8 +38,9 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Lag, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -569,35 +570,35 @@ class TechnicianFigures:
 
     @cached_property
     def summary(self) -> dict:
+        """Today's and this week's counts, sheets to sign, done, time on site and repeat
+        visits, in one query over his interventions (cancelled ones left out).
+
+        A repeat visit is one of his done interventions on equipment he had already visited
+        (arrival, else planned start) within the 30 days before: each visit is compared with
+        his previous one on the same equipment (a window function, so one pass)."""
         done = _done_between(self.period.start, self.period.end)
-        # A repeat visit: another (not cancelled) intervention on the same equipment, by
-        # anyone, whose visit (arrival, else planned start) came within the 30 days before.
-        visit = Coalesce(OuterRef("arrival_at"), OuterRef("planned_start"),
-                         output_field=DateTimeField())
-        earlier = (
-            Intervention.objects.annotate(visit=Coalesce("arrival_at", "planned_start"))
-            .filter(equipment_id=OuterRef("equipment_id"), visit__lt=visit,
-                    visit__gte=ExpressionWrapper(
-                        visit - Value(datetime.timedelta(days=REPEAT_VISIT_DAYS)),
-                        output_field=DateTimeField()))
-            .exclude(status=InterventionStatus.CANCELLED)
-        )
-        on_site = ExpressionWrapper(F("end_at") - F("arrival_at"), output_field=DurationField())
+        visit = Coalesce("arrival_at", "planned_start")
         timed = done & Q(arrival_at__isnull=False, end_at__isnull=False)
-        this_week = Q(planned_start__gte=self.week_start, planned_start__lt=self.week_end)
-        not_cancelled = ~Q(status=InterventionStatus.CANCELLED)
+        on_site = ExpressionWrapper(F("end_at") - F("arrival_at"), output_field=DurationField())
+        repeat = done & Q(equipment_id__isnull=False, previous_visit__gte=ExpressionWrapper(
+            F("visit") - Value(datetime.timedelta(days=REPEAT_VISIT_DAYS)),
+            output_field=DateTimeField()))
         return (
-            self.assigned().order_by()
+            self.assigned().order_by().exclude(status=InterventionStatus.CANCELLED)
+            .annotate(visit=visit,
+                      previous_visit=Window(Lag(visit), partition_by=F("equipment_id"),
+                                            order_by=visit.asc()))
             .aggregate(
-                today=Count("id", filter=not_cancelled & Q(planned_start__gte=self.day_start,
-                                                           planned_start__lt=self.day_end)),
-                week=Count("id", filter=not_cancelled & this_week),
+                today=Count("id", filter=Q(planned_start__gte=self.day_start,
+                                           planned_start__lt=self.day_end)),
+                week=Count("id", filter=Q(planned_start__gte=self.week_start,
+                                          planned_start__lt=self.week_end)),
                 to_sign=Count("id", filter=Q(signed_at__isnull=True, arrival_at__isnull=False,
                                              status__in=OPEN_SHEET_STATUSES)),
                 done=Count("id", filter=done),
                 timed=Count("id", filter=timed),
                 on_site=Avg(on_site, filter=timed),
-                repeat=Count("id", filter=done & Q(Exists(earlier))),
+                repeat=Count("id", filter=repeat),
             )
         )
 

@@ -220,9 +220,9 @@ def technician_data(julie):
 
     today 1 (A); this week 2 (A, C); sheets to sign 1 (F); done over the 12 months 5 (G, H,
     I, K, L: 2026-11 3, 2026-10 1, 2026-09 1); average time on site 60 min (90, 30, 60, 60;
-    L has no end); repeat visits 2 of 5 (G: H on the same equipment 16 days before; K:
-    another technician's visit 11 days before); hours this week 3.50 (work 2.50, travel
-    1.00); expenses this month 20.00 (2 notes).
+    L has no end); repeat visits 1 of 5 (G: she visited the same equipment 16 days before,
+    H; not K: the visit 11 days before was Thomas's, J; not H: I was 49 days before); hours
+    this week 3.50 (work 2.50, travel 1.00); expenses this month 20.00 (2 notes).
     """
     from portal_api.accounts.factories import StaffFactory, TechnicianProfileFactory
 

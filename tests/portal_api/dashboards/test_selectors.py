@@ -221,8 +221,8 @@ class TestTechnicianIndicators:
         assert series(t["done_chart"]) == {"done": [0] * 9 + [1, 1, 3]}
         assert t["time_on_site"]["value"] == 60
         assert details(t["time_on_site"]) == {"count": 4}
-        assert t["repeat_visits"]["value"] == 2
-        assert details(t["repeat_visits"]) == {"done": 5, "rate": 40.0}
+        assert t["repeat_visits"]["value"] == 1
+        assert details(t["repeat_visits"]) == {"done": 5, "rate": 20.0}
 
     def test_the_week_and_the_day_are_those_of_paris(self, julie, technician_data):
         # Sunday 15/11 at 23:15 UTC is already Monday in Paris (see MONDAY); an hour earlier
@@ -233,6 +233,16 @@ class TestTechnicianIndicators:
         assert sunday["week"]["count"] == 4
         assert sunday["today"]["count"] == 1  # Sunday 23:30 in Paris
         assert sunday["hours_week"]["value"] == "4.00"
+
+    def test_a_repeat_visit_is_a_return_within_30_days(self, julie, technician_data):
+        boiler = technician_data["today"].site.equipment.first()
+        InterventionFactory(site=boiler.site, equipment=boiler, status="done",
+                            technicians=[julie], planned_start=utc(2026, 11, 20, 7),
+                            arrival_at=utc(2026, 11, 20, 8), end_at=utc(2026, 11, 20, 9))
+        t = tiles(julie, "technician", now=utc(2026, 11, 25, 12))
+        # G (5/11) then this one (20/11, 15 days later): two repeat visits of six.
+        assert (t["repeat_visits"]["value"], details(t["repeat_visits"])) == (
+            2, {"done": 6, "rate": 33.3})
 
     def test_a_technician_who_sees_all_still_gets_his_own(self, julie, technician_data):
         profile = julie.technician_profile
