@@ -6,8 +6,7 @@
         .venv/bin/python bench/generate.py --scale full
 
 It migrates first, then fills one table group after the other (one function each, listed in
-STEPS: issue 5 appends its own, e.g. equipment, interventions, tickets), each in its own
-transaction with psycopg 3 `cursor.copy()`, and prints how long each took.
+STEPS), each in its own transaction with psycopg 3 `cursor.copy()`, and prints how long each took.
 
 Deterministic: every random draw comes from `random.Random(seed)`, and every date is relative
 to the anchor date (today by default, `--anchor-date` to pin it): the same seed and anchor give
@@ -24,7 +23,17 @@ What it builds (full scale):
 - 100,000 invoices, one per invoiced order, with the order's lines, numbered FA-YYYY-NNNNN in
   issue order per year (year and sequence set), issued / paid / overdue consistently with their
   due date and the anchor date;
-- NumberSequence rows (order, invoice) per year at the last number used.
+- 30 technicians (staff users with a technician profile): bench.tech@bench.example sees only
+  his own interventions, bench.tech.all@bench.example all of them;
+- 1,500 maintenance contracts; 50,000 equipment (2,000 for the big account), serial numbers
+  unique per company, warranty after installation, 60 % under a contract of their company;
+- 200,000 interventions (exactly 50,000 for the big account: the export benchmark exports
+  them all), numbered BI-YYYY-NNNNNN, planned over the history and the next 60 days, in every
+  status consistent with the anchor date (done and closed ones signed, times in order, meter
+  readings recorded), with 1 or 2 technicians, about 510,000 lines and 330,000 time entries;
+- 50,000 tickets (intervention requests), numbered DI-YYYY-NNNNNN, 60 % turned into an
+  intervention whose status they follow, each with its timeline (TicketEvent);
+- NumberSequence rows (order, invoice, intervention, ticket) per year at the last number used.
 """
 
 from __future__ import annotations
@@ -45,14 +54,22 @@ if str(ROOT) not in sys.path:
 
 SCALES = {
     "full": dict(accounts=1000, families=200, articles=20_000, orders=200_000,
-                 lines=1_000_000, invoices=100_000, big_account_orders=50_000),
+                 lines=1_000_000, invoices=100_000, big_account_orders=50_000,
+                 technicians=30, contracts=1_500, equipment=50_000, big_account_equipment=2_000,
+                 interventions=200_000, big_account_interventions=50_000, tickets=50_000),
     "small": dict(accounts=50, families=20, articles=2_000, orders=10_000,
-                  lines=50_000, invoices=5_000, big_account_orders=2_500),
+                  lines=50_000, invoices=5_000, big_account_orders=2_500,
+                  technicians=6, contracts=75, equipment=2_500, big_account_equipment=100,
+                  interventions=10_000, big_account_interventions=2_500, tickets=2_500),
 }
 SEED = 20260401
 BENCH_PASSWORD = "Atelier-demo-2026"
 BIG_ACCOUNT_CODE = "BENCH-0001"
 BENCH_USER_EMAIL = "bench.user@bench.example"
+# The technicians' benchmark acts as the first (limited to his own interventions, as most
+# technicians are); the second sees every intervention.
+BENCH_TECH_EMAIL = "bench.tech@bench.example"
+BENCH_TECH_ALL_EMAIL = "bench.tech.all@bench.example"
 HISTORY_DAYS = 3 * 365
 
 UTC = datetime.UTC
@@ -141,6 +158,15 @@ class Context:
     invoiced_orders: list[tuple] = field(default_factory=list)
     order_numbers: dict[int, int] = field(default_factory=dict)  # year -> last
     invoice_numbers: dict[int, int] = field(default_factory=dict)
+    technicians: list[int] = field(default_factory=list)  # user ids
+    contracts_by_account: dict[int, list[int]] = field(default_factory=dict)
+    # id -> (account, site, contract id or None, warranty_end or None, meter rate or None)
+    equipment: dict[int, tuple] = field(default_factory=dict)
+    equipment_by_account: dict[int, list[int]] = field(default_factory=dict)
+    # What the tickets step needs of the interventions it converts (see gen_interventions).
+    converted: list[tuple] = field(default_factory=list)
+    intervention_numbers: dict[int, int] = field(default_factory=dict)
+    ticket_numbers: dict[int, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -435,12 +461,384 @@ def gen_invoices(ctx: Context) -> None:
         "unit_price_excl_tax", "vat_rate", "total_excl_tax"]).copy(lines)
 
 
+# --------------------------------------------------------------------------- service (issue 5)
+
+TECH_COLORS = ["#1f6feb", "#d29922", "#2da44e", "#cf222e", "#8250df", "#0598bc", "#bf3989"]
+CONTRACT_KINDS = ["chauffage", "climatisation", "compresseurs", "multi-technique",
+                  "froid industriel", "traitement d'air", "groupes électrogènes"]
+EQUIPMENT_TYPES = [
+    ("Chaudière gaz", ["Viessmann", "De Dietrich", "Atlantic"],
+     ["Vitodens 200", "MCR3", "Naema 2"]),
+    ("Pompe à chaleur", ["Daikin", "Mitsubishi", "Atlantic"], ["Altherma 3", "Ecodan", "Alfea"]),
+    ("Compresseur d'air", ["Atlas Copco", "Kaeser", "Ingersoll Rand"],
+     ["GA 30", "SK 22", "R 15"]),
+    ("Groupe froid", ["Carrier", "Trane", "Climaveneta"], ["30RB", "CGAM", "NECS"]),
+    ("Centrale de traitement d'air", ["France Air", "Wesper", "Systemair"],
+     ["CTA 4000", "Topvex"]),
+    ("Groupe électrogène", ["SDMO", "Cummins"], ["J88K", "C110 D5"]),
+    ("Surpresseur", ["Grundfos", "Wilo"], ["Hydro Multi-E", "SiBoost"]),
+]
+INTERVENTION_MOTIFS = [
+    "Entretien annuel", "Panne : plus de chauffage", "Fuite constatée sous l'appareil",
+    "Bruit anormal au démarrage", "Mise en sécurité répétée", "Visite de contrôle",
+    "Remplacement d'une pièce d'usure", "Alarme pression basse", "Mise en service",
+    "Contrôle réglementaire", "Température insuffisante", "Code défaut affiché",
+]
+WORK_DONE = [
+    "Nettoyage, contrôle des organes de sécurité, réglage de la combustion.",
+    "Remplacement du joint défectueux, essai d'étanchéité concluant.",
+    "Diagnostic carte électronique, remplacement du capteur, essais OK.",
+    "Vidange, remplacement des filtres, contrôle des pressions.",
+    "Resserrage des raccords, purge du circuit, remise en pression.",
+    "Contrôle complet, aucune anomalie relevée.",
+]
+TICKET_TEXTS = [
+    "L'appareil s'arrête plusieurs fois par jour.", "Plus d'eau chaude depuis ce matin.",
+    "Un bruit métallique au démarrage.", "Fuite d'eau sous l'équipement.",
+    "Demande de visite d'entretien.", "Code erreur E{code} affiché.",
+    "Température trop basse dans l'atelier.", "Odeur de brûlé près du moteur.",
+]
+METER_EPOCH = datetime.date(2015, 1, 1)
+
+
+def _skewed_owners(ctx: Context, total: int, big: int) -> list[int]:
+    """Which account each row belongs to: the big account exactly `big`, the others a skewed
+    share (a few large customers, many small ones), shuffled."""
+    rng = ctx.rng
+    others = ctx.accounts[1:]
+    weights = [rng.paretovariate(1.2) for _ in others]
+    owners = [ctx.accounts[0]] * big + rng.choices(others, weights=weights, k=total - big)
+    rng.shuffle(owners)
+    return owners
+
+
+def gen_technicians(ctx: Context) -> None:
+    """Staff users with a technician profile: the first one sees only his own interventions,
+    the second every intervention, and one in three of the others too."""
+    from portal_api.accounts.models import TechnicianProfile, User
+
+    rng, now = ctx.rng, ctx.now
+    first_id = max(u for users in ctx.users_by_account.values() for u in users) + 1
+    users, profiles = [], []
+    for k in range(ctx.scale["technicians"]):
+        user_id = first_id + k
+        email = (BENCH_TECH_EMAIL if k == 0 else BENCH_TECH_ALL_EMAIL if k == 1
+                 else f"tech{k + 1:03d}@bench.example")
+        users.append((user_id, email, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES),
+                      "06 00 00 00 00", True, True, False, ctx.password_hash, now))
+        sees_all = k == 1 or (k > 1 and k % 3 == 0)
+        profiles.append((k + 1, user_id, True, sees_all, True,
+                         TECH_COLORS[k % len(TECH_COLORS)], now, now))
+        ctx.technicians.append(user_id)
+    ctx.counts["technicians"] = Copier(User, [
+        "id", "email", "first_name", "last_name", "phone", "is_staff", "is_active",
+        "is_superuser", "password", "date_joined"]).copy(users)
+    Copier(TechnicianProfile, [
+        "id", "user_id", "active", "can_see_all_interventions", "can_create_interventions",
+        "color", "created_at", "updated_at"]).copy(profiles)
+
+
+def gen_equipment(ctx: Context) -> None:
+    """Maintenance contracts, and the installed base: serial numbers unique per company,
+    warranty ending after the installation, some under one of the company's contracts."""
+    from portal_api.billing.models import Contract
+    from portal_api.service.models import Equipment
+
+    rng, anchor, now = ctx.rng, ctx.anchor, ctx.now
+    n_contracts = ctx.scale["contracts"]
+    owners = sorted([ctx.accounts[0]] * 5 + rng.choices(ctx.accounts[1:], k=n_contracts - 5))
+    contracts = []
+    for contract_id, account in enumerate(owners, 1):
+        start = anchor - datetime.timedelta(days=rng.randrange(30, 6 * 365))
+        end = start + datetime.timedelta(days=365 * rng.choice((1, 2, 3, 5)) - 1)
+        contracts.append((contract_id, account, f"CT-{contract_id:05d}",
+                          f"Contrat de maintenance {rng.choice(CONTRACT_KINDS)}", start, end,
+                          money(rng.randrange(50_000, 2_000_000)), rng.choice((1, 2, 4, 12)),
+                          end >= anchor, now, now))
+        ctx.contracts_by_account.setdefault(account, []).append(contract_id)
+    ctx.counts["contracts"] = Copier(Contract, [
+        "id", "client_account_id", "number", "title", "start_date", "end_date",
+        "annual_amount_excl_tax", "visits_per_year", "active", "created_at",
+        "updated_at"]).copy(contracts)
+
+    owners = sorted(_skewed_owners(ctx, ctx.scale["equipment"],
+                                   ctx.scale["big_account_equipment"]))
+    rows = []
+    per_account: dict[int, int] = {}
+    for equipment_id, account in enumerate(owners, 1):
+        n = per_account[account] = per_account.get(account, 0) + 1
+        label, brands, models = rng.choice(EQUIPMENT_TYPES)
+        install = anchor - datetime.timedelta(days=rng.randrange(30, 12 * 365))
+        warranty = (install + datetime.timedelta(days=365 * rng.choice((1, 2, 2, 5)))
+                    if rng.random() < 0.9 else None)
+        account_contracts = ctx.contracts_by_account.get(account)
+        contract = (rng.choice(account_contracts)
+                    if account_contracts and rng.random() < 0.6 else None)
+        site = rng.choice(ctx.sites_by_account[account])
+        meter_rate = rng.randrange(1, 40) if rng.random() < 0.5 else None  # units a day
+        rows.append((equipment_id, account, site, f"SN-{account:04d}-{n:05d}", label,
+                     rng.choice(brands), rng.choice(models), install, warranty, contract,
+                     rng.random() >= 0.03, now, now))
+        ctx.equipment[equipment_id] = (account, site, contract, warranty, install, meter_rate)
+        ctx.equipment_by_account.setdefault(account, []).append(equipment_id)
+    ctx.counts["equipment"] = Copier(Equipment, [
+        "id", "client_account_id", "site_id", "serial_number", "label", "brand", "model",
+        "install_date", "warranty_end", "contract_id", "active", "created_at",
+        "updated_at"]).copy(rows)
+
+
+def gen_interventions(ctx: Context) -> None:
+    """Interventions over the history and the next 60 days, numbered BI-YYYY-NNNNNN in
+    creation order per year: the past ones mostly done and signed (times in order, meter
+    reading recorded), some closed or cancelled; today's planned, in progress or done; the
+    coming ones planned; 2 % still to plan. With their technicians, lines (articles at their
+    price) and time entries; 60 % of the tickets' count come from a request (gen_tickets)."""
+    from portal_api.service.models import (
+        Intervention,
+        InterventionLine,
+        MeterReading,
+        TimeEntry,
+        TimeEntryKind,
+    )
+    from portal_api.service.models import InterventionStatus as IS
+
+    rng, anchor, now = ctx.rng, ctx.anchor, ctx.now
+    owners = _skewed_owners(ctx, ctx.scale["interventions"],
+                            ctx.scale["big_account_interventions"])
+    techs = ctx.technicians
+    td = datetime.timedelta
+    records = []
+    for account in owners:
+        if rng.random() < 0.02:
+            planned = None
+            created = now - td(seconds=rng.randrange(600, 20 * 86400))
+            status = IS.TO_PLAN
+        else:
+            day = anchor + td(days=rng.randrange(-HISTORY_DAYS, 61))
+            planned = (datetime.datetime.combine(day, datetime.time(7, 30), tzinfo=LOCAL_TZ)
+                       + td(minutes=15 * rng.randrange(0, 38)))
+            created = min(planned - td(days=rng.randrange(0, 30), minutes=rng.randrange(0, 600)),
+                          now - td(minutes=rng.randrange(5, 600)))
+            if day > anchor:
+                status = IS.PLANNED
+            elif day == anchor:
+                status = rng.choices([IS.PLANNED, IS.IN_PROGRESS, IS.DONE], [2, 1, 2])[0]
+            else:
+                status = rng.choices([IS.DONE, IS.CLOSED, IS.CANCELLED, IS.IN_PROGRESS],
+                                     [70, 22, 7, 1])[0]
+        equipment = warranty = rate = None
+        account_equipment = ctx.equipment_by_account.get(account)
+        if account_equipment and rng.random() < 0.75:
+            equipment = rng.choice(account_equipment)
+            _, site, contract, warranty, install, rate = ctx.equipment[equipment]
+            if planned is not None and install > planned.date():
+                equipment = warranty = rate = contract = None  # not installed yet
+                site = rng.choice(ctx.sites_by_account[account])
+        else:
+            site, contract = rng.choice(ctx.sites_by_account[account]), None
+        if contract is None:
+            account_contracts = ctx.contracts_by_account.get(account)
+            if account_contracts and rng.random() < 0.15:
+                contract = rng.choice(account_contracts)
+        if status == IS.TO_PLAN and rng.random() < 0.5:
+            people = ()
+        else:
+            people = tuple(rng.sample(techs, 2 if rng.random() < 0.25 else 1))
+        records.append((created, account, site, equipment, contract, status, planned, warranty,
+                        rate, people))
+    records.sort(key=lambda r: r[0])  # ids and numbers follow creation, as in production
+
+    rows, technicians, lines, times, readings, converted = [], [], [], [], [], []
+    n_converted = min(int(ctx.scale["tickets"] * 0.6), len(records))
+    to_plan = [k for k, r in enumerate(records) if r[5] == IS.TO_PLAN]
+    others = [k for k, r in enumerate(records) if r[5] != IS.TO_PLAN]
+    from_ticket = set(to_plan[:n_converted])
+    from_ticket.update(rng.sample(others, max(0, n_converted - len(from_ticket))))
+    numbers: dict[int, int] = {}
+    visible, articles = ctx.visible_articles, ctx.articles
+    link_id = line_id = time_id = reading_id = 0
+    for idx, (created, account, site, equipment, contract, status, planned, warranty, rate,
+              people) in enumerate(records):
+        intervention_id = idx + 1
+        year = created.astimezone(LOCAL_TZ).year
+        numbers[year] = numbers.get(year, 0) + 1
+        number = f"BI-{year}-{numbers[year]:06d}"
+        planned_end = planned + td(minutes=30 * rng.randrange(2, 9)) if planned else None
+        departure = arrival = end = back = signed = meter = None
+        work, signer = "", ""
+        if status in (IS.IN_PROGRESS, IS.DONE, IS.CLOSED):
+            arrival = planned + td(minutes=rng.randrange(-15, 45))
+            departure = arrival - td(minutes=rng.randrange(15, 90))
+            if status != IS.IN_PROGRESS:
+                end = min(arrival + td(minutes=rng.randrange(30, 300)), now - td(minutes=20))
+                end = max(end, arrival)
+                back = min(end + td(minutes=rng.randrange(15, 90)), now)
+                signed = min(end + td(minutes=rng.randrange(1, 15)), now)
+                work = rng.choice(WORK_DONE)
+                signer = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                if rate:
+                    meter = rate * (end.date() - METER_EPOCH).days
+        visit_day = planned.date() if planned else None
+        under_warranty = bool(warranty and visit_day and warranty >= visit_day)
+        description = rng.choice(INTERVENTION_MOTIFS)
+        rows.append((intervention_id, number, account, site, equipment, contract, status,
+                     description, planned, planned_end, departure, arrival, end, back,
+                     money(meter * 100) if meter is not None else None, work, "",
+                     under_warranty, "", signer, signed, created, signed or arrival or created))
+        for user_id in people:
+            link_id += 1
+            technicians.append((link_id, intervention_id, user_id))
+        if arrival is not None:
+            for position in range(rng.choice((1, 2, 2, 3, 3, 4, 5))):
+                a_id, label, cents, _vat = articles[visible[rng.randrange(len(visible))]]
+                line_id += 1
+                lines.append((line_id, intervention_id, position, a_id, label,
+                              rng.choice(("1", "1", "2", "0.5", "3", "4")), money(cents)))
+            day = arrival.astimezone(LOCAL_TZ).date()
+            on_site = ((end - arrival).total_seconds() / 3600) if end else 1.0
+            hours = max(0.25, min(12.0, round(on_site * 4) / 4))
+            for user_id in people:
+                time_id += 1
+                times.append((time_id, intervention_id, user_id, TimeEntryKind.WORK, day,
+                              f"{hours:.2f}", ""))
+                if rng.random() < 0.5:
+                    time_id += 1
+                    times.append((time_id, intervention_id, user_id, TimeEntryKind.TRAVEL, day,
+                                  f"{rng.choice((0.25, 0.5, 0.75, 1.0, 1.5)):.2f}", ""))
+        if meter is not None:
+            reading_id += 1
+            readings.append((reading_id, equipment, money(meter * 100), end, intervention_id))
+        if idx in from_ticket:
+            converted.append((intervention_id, number, account, site, equipment, status,
+                              created, planned, signed))
+    ctx.intervention_numbers = numbers
+    ctx.converted = converted
+    ctx.counts["interventions"] = Copier(Intervention, [
+        "id", "number", "client_account_id", "site_id", "equipment_id", "contract_id",
+        "status", "description", "planned_start", "planned_end", "departure_at", "arrival_at",
+        "end_at", "return_at", "meter_reading", "work_done", "comments", "under_warranty",
+        "signature_image", "signer_name", "signed_at", "created_at", "updated_at"]).copy(rows)
+    del rows
+    ctx.counts["intervention technicians"] = Copier(Intervention.technicians.through, [
+        "id", "intervention_id", "user_id"]).copy(technicians)
+    ctx.counts["intervention lines"] = Copier(InterventionLine, [
+        "id", "intervention_id", "position", "article_id", "label", "quantity",
+        "unit_price_excl_tax"]).copy(lines)
+    del lines
+    ctx.counts["time entries"] = Copier(TimeEntry, [
+        "id", "intervention_id", "technician_id", "kind", "date", "hours", "comment"]).copy(times)
+    ctx.counts["meter readings"] = Copier(MeterReading, [
+        "id", "equipment_id", "value", "read_at", "intervention_id"]).copy(readings)
+
+
+def gen_tickets(ctx: Context) -> None:
+    """Intervention requests, numbered DI-YYYY-NNNNNN in creation order per year: 60 % turned
+    into the interventions gen_interventions marked (same company, site, equipment; status
+    following the intervention's, as the services do), the others received or being looked
+    at (last week) or closed with an answer; 3 % of those carry a serial number typed by hand
+    that matches no equipment. Each with its timeline (TicketEvent)."""
+    from portal_api.service.models import InterventionStatus as IS
+    from portal_api.service.models import Ticket, TicketEvent
+    from portal_api.service.models import TicketStatus as TS
+
+    rng, now = ctx.rng, ctx.now
+    td = datetime.timedelta
+    follows = {IS.TO_PLAN: TS.IN_PROGRESS, IS.PLANNED: TS.PLANNED, IS.IN_PROGRESS: TS.PLANNED,
+               IS.DONE: TS.DONE, IS.CLOSED: TS.CLOSED, IS.CANCELLED: TS.IN_PROGRESS}
+    records = []
+    for (intervention_id, number, account, site, equipment, status, created, planned,
+         signed) in ctx.converted:
+        records.append((created - td(minutes=rng.randrange(10, 3 * 24 * 60)), account, site,
+                        equipment, (intervention_id, number, status, created, planned, signed)))
+    ctx.converted = []
+    owners = _skewed_owners(ctx, ctx.scale["tickets"] - len(records),
+                            (ctx.scale["tickets"] - len(records)) // 10)
+    for account in owners:
+        created = now - td(seconds=rng.randrange(600, HISTORY_DAYS * 86400))
+        account_equipment = ctx.equipment_by_account.get(account)
+        if account_equipment and rng.random() < 0.7:
+            equipment = rng.choice(account_equipment)
+            site = ctx.equipment[equipment][1]
+        else:
+            equipment, site = None, rng.choice(ctx.sites_by_account[account])
+        records.append((created, account, site, equipment, None))
+    records.sort(key=lambda r: r[0])
+
+    tickets, events = [], []
+    numbers: dict[int, int] = {}
+    event_id = 0
+
+    def event(ticket_id, at, status, message):
+        nonlocal event_id
+        event_id += 1
+        events.append((event_id, ticket_id, at, status, message))
+
+    for idx, (created, account, site, equipment, link) in enumerate(records):
+        ticket_id = idx + 1
+        year = created.astimezone(LOCAL_TZ).year
+        numbers[year] = numbers.get(year, 0) + 1
+        urgent = rng.random() < 0.1
+        requester = rng.choice(ctx.users_by_account[account])
+        typed = ""
+        answer, closed_at = "", None
+        event(ticket_id, created, TS.RECEIVED,
+              "Demande urgente reçue." if urgent else "Demande reçue.")
+        if link is not None:
+            intervention_id, number, i_status, i_created, planned, signed = link
+            status = follows[i_status]
+            if planned is None:
+                event(ticket_id, i_created, TS.IN_PROGRESS,
+                      f"Intervention {number} créée : elle sera planifiée prochainement.")
+            else:
+                event(ticket_id, i_created, TS.PLANNED, f"Intervention {number} planifiée le "
+                      f"{planned.astimezone(LOCAL_TZ):%d/%m/%Y à %H:%M}.")
+            if i_status in (IS.DONE, IS.CLOSED):
+                event(ticket_id, signed, TS.DONE, f"Intervention {number} réalisée : le bon "
+                      "d'intervention signé est disponible.")
+            if i_status == IS.CLOSED:
+                closed_at = min(signed + td(days=rng.randrange(1, 10)), now)
+                event(ticket_id, closed_at, TS.CLOSED, f"Intervention {number} clôturée.")
+            if i_status == IS.CANCELLED:
+                event(ticket_id, min(i_created + td(hours=rng.randrange(1, 48)), now),
+                      TS.IN_PROGRESS, f"Intervention {number} annulée : votre demande reste "
+                      "suivie par nos services.")
+        else:
+            intervention_id = None
+            if equipment is None and rng.random() < 0.03 / 0.3:
+                typed = f"XZ{rng.randrange(10**6, 10**7)}"  # matches no equipment
+            if created > now - td(days=7):
+                status = rng.choice([TS.RECEIVED, TS.IN_PROGRESS])
+                if status == TS.IN_PROGRESS:
+                    event(ticket_id, min(created + td(hours=2), now), TS.IN_PROGRESS,
+                          "Demande prise en charge par nos services.")
+            else:
+                status = TS.CLOSED
+                closed_at = created + td(hours=rng.randrange(2, 72))
+                answer = "Réglage effectué à distance avec votre technicien, sans déplacement."
+                event(ticket_id, closed_at, TS.CLOSED, answer)
+        text = rng.choice(TICKET_TEXTS).format(code=rng.randrange(10, 99))
+        tickets.append((ticket_id, f"DI-{year}-{numbers[year]:06d}", account, requester,
+                        equipment, typed, site, text, urgent, status, intervention_id, answer,
+                        closed_at, created + td(minutes=1),
+                        closed_at + td(minutes=1) if answer else None, created,
+                        events[-1][2]))
+    ctx.ticket_numbers = numbers
+    ctx.counts["tickets"] = Copier(Ticket, [
+        "id", "number", "client_account_id", "requester_id", "equipment_id",
+        "serial_number_typed", "site_id", "description", "urgent", "status", "intervention_id",
+        "answer", "closed_at", "staff_notified_at", "answered_notified_at", "created_at",
+        "updated_at"]).copy(tickets)
+    ctx.counts["ticket events"] = Copier(TicketEvent, [
+        "id", "ticket_id", "created_at", "status", "message"]).copy(events)
+
+
 def gen_sequences(ctx: Context) -> None:
     """NumberSequence at the last number used, so that the services continue the series."""
     from portal_api.common.models import NumberSequence
 
-    rows = [(name, year, last) for name, numbers in (("order", ctx.order_numbers),
-                                                      ("invoice", ctx.invoice_numbers))
+    series = (("order", ctx.order_numbers), ("invoice", ctx.invoice_numbers),
+              ("intervention", ctx.intervention_numbers), ("ticket", ctx.ticket_numbers))
+    rows = [(name, year, last) for name, numbers in series
             for year, last in sorted(numbers.items())]
     for name, year, last in rows:
         NumberSequence.objects.update_or_create(name=name, year=year,
@@ -448,12 +846,16 @@ def gen_sequences(ctx: Context) -> None:
     ctx.counts["number sequences"] = len(rows)
 
 
-# Issue 5 appends its steps here (equipment, interventions, tickets...), after what they need.
+# One step after another, each after what it needs.
 STEPS: list[tuple[str, Callable[[Context], None]]] = [
     ("accounts", gen_accounts),
     ("catalog", gen_catalog),
     ("orders", gen_orders),
     ("invoices", gen_invoices),
+    ("technicians", gen_technicians),
+    ("equipment", gen_equipment),
+    ("interventions", gen_interventions),
+    ("tickets", gen_tickets),
     ("sequences", gen_sequences),
 ]
 
@@ -462,6 +864,9 @@ RESET_MODELS = [
     "billing.InvoiceLine", "billing.Invoice", "orders.OrderLine", "orders.Order",
     "catalog.Article", "catalog.ArticleFamily", "accounts.PortalProfile", "accounts.Site",
     "accounts.ClientAccount", "accounts.User", "common.NumberSequence",
+    "accounts.TechnicianProfile", "billing.Contract", "service.Equipment",
+    "service.Intervention", "service.Intervention_technicians", "service.InterventionLine",
+    "service.TimeEntry", "service.MeterReading", "service.Ticket", "service.TicketEvent",
 ]
 VAT_TEXT = {2000: "20.00", 1000: "10.00", 550: "5.50"}
 LOCAL_TZ = UTC  # replaced by the project's time zone in main()

@@ -1,8 +1,8 @@
-"""The benchmarks of issue 4, on the database bench/generate.py filled.
+"""The benchmarks of issues 4 and 5, on the database bench/generate.py filled.
 
     DJANGO_SETTINGS_MODULE=config.settings.dev \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/atelier_bench \\
-        .venv/bin/python bench/run.py [--requests 200] [--only lists,pdf,export]
+        .venv/bin/python bench/run.py [--requests 200] [--only lists,pdf,export,service,...]
 
 How (see docs/performance.md):
 - Endpoints go through Django's full stack in this process: django.test.Client with
@@ -14,9 +14,13 @@ How (see docs/performance.md):
   alternate, after a warm-up, and each is timed with perf_counter around the whole call.
 - The PDF download is compared with a FileResponse of a file of the same size served by a tiny
   view of bench/urls.py (the project's URLconf plus that one route), same client, same session.
-- The export streams the big account's 50,000 orders with `?format=xlsx`; memory is the growth
-  of the process's peak RSS (VmHWM, reset through /proc/self/clear_refs) and, in a second pass,
-  tracemalloc's peak; next to it, openpyxl writing the same rows from a Python list.
+- The export asks `?format=xlsx` for the big account's 50,000 orders: above
+  EXPORT_SYNC_MAX_ROWS the endpoint queues an ExportJob, whose run (eager without a broker,
+  else the worker's code run here) is part of the measurement; memory is the growth of the
+  process's peak RSS (VmHWM, reset through /proc/self/clear_refs) and, with --tracemalloc, in a
+  second pass, tracemalloc's peak; next to it, openpyxl writing the same rows from a list.
+- The service group (issue 5) is in bench/service.py: the technician's and the client's
+  intervention lists against their SQL floors, and the export of 50,000 interventions.
 """
 
 from __future__ import annotations
@@ -509,7 +513,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search", default="vanne")
     parser.add_argument("--order-status", default="delivered")
     parser.add_argument("--invoice-status", default="paid")
-    parser.add_argument("--only", default="lists,pdf,export")
+    parser.add_argument("--only", default="lists,pdf,export,service,service-export",
+                        help="groups: lists, pdf, export (issue 4); service (the intervention "
+                             "lists), service-export (issue 5)")
+    parser.add_argument("--tech-status", default="planned,in_progress,done",
+                        help="the technician's list: ?scope=mine&status=<this>")
+    parser.add_argument("--client-email", default=BENCH_USER_EMAIL,
+                        help="the client of the intervention list by period and its export")
+    parser.add_argument("--client-period-days", type=int, default=182,
+                        help="the client's list: ?date_from=<today - this>&date_to=<today>")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also run each export under tracemalloc (several times slower)")
     parser.add_argument("--variant", choices=["user-with-profile"], default=None,
@@ -537,14 +549,18 @@ def main(argv: list[str] | None = None) -> None:
     override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False).enable()
     user = User.objects.select_related("portal_profile").get(email=BENCH_USER_EMAIL)
     account_id = user.portal_profile.client_account_id
-    client = Client()
+    backend = None
     if args.variant == "user-with-profile":
         backend = "bench.backends.UserWithProfileBackend"
         override_settings(AUTHENTICATION_BACKENDS=[*settings.AUTHENTICATION_BACKENDS,
                                                    backend]).enable()
-        client.force_login(user, backend=backend)
-    else:
-        client.force_login(user)
+
+    def client_for(someone):
+        logged_in = Client()
+        logged_in.force_login(someone, backend=backend)
+        return logged_in
+
+    client = client_for(user)
     db = settings.DATABASES["default"]
     conn = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
                            password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True,
@@ -566,6 +582,11 @@ def main(argv: list[str] | None = None) -> None:
         run_pdf(client, user, account_id, args, report)
     if "export" in only:
         run_export(client, user, account_id, args, report)
+    if "service" in only or "service-export" in only:
+        from bench.service import run_service
+
+        run_service(client_for=client_for, conn=conn, args=args, report=report,
+                    lists="service" in only, export="service-export" in only)
     conn.close()
     report["load_average_at_end"] = os.getloadavg()
     print(f"load average at start {report['load_average_at_start']}, at end "
