@@ -38,6 +38,7 @@ class EquipmentFilter(django_filters.FilterSet):
             queryset = queryset.filter(
                 Q(serial_number__icontains=word) | Q(brand__icontains=word)
                 | Q(model__icontains=word) | Q(label__icontains=word)
+                | Q(site__name__icontains=word)
             )
         return queryset
 

@@ -43,6 +43,12 @@ rules.add_perm(
     | (has_right("can_follow_interventions") & is_own_company),
 )
 rules.add_perm("service.create_intervention", is_back_office | technician_creates_interventions)
+# The intranet's "new intervention" assigns the technician who creates it on site; dispatchers
+# plan interventions from the Action Center instead.
+rules.add_perm("service.create_intervention_on_site", technician_creates_interventions)
+# "All the company's interventions" in the technician's list (not only his own).
+rules.add_perm("service.consult_all_interventions",
+               is_back_office | (is_technician & technician_sees_all))
 # A signed sheet is locked: the services answer 409 (a state), not 403 (a right).
 rules.add_perm("service.edit_intervention_sheet", is_back_office | technician_may_see)
 rules.add_perm("service.sign_intervention", is_back_office | technician_may_see)

@@ -11,7 +11,7 @@ from portal_api.accounts.selectors import scope_to_client
 from portal_api.common.money import round_money
 from portal_api.documents.models import Document, DocumentKind
 
-from .models import Equipment, Intervention, Ticket, TicketEvent
+from .models import Equipment, Expense, Intervention, Ticket, TicketEvent
 
 
 def equipment_list(*, user: User) -> QuerySet[Equipment]:
@@ -83,8 +83,11 @@ def intervention_detail_list(*, user: User) -> QuerySet[Intervention]:
             "technicians",
             "lines__article",
             "time_entries__technician",
-            "expenses__technician",
-            "expenses__receipt",
+            # A technician's meals and fuel are the company's business, not its client's.
+            Prefetch("expenses", queryset=(
+                Expense.objects.select_related("technician", "receipt")
+                if is_staff_member(user) else Expense.objects.none()
+            )),
         )
     )
 

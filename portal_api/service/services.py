@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -299,6 +300,7 @@ def _ticket_email_context(ticket: Ticket) -> dict:
         "ticket": ticket, "client": ticket.client_account, "requester": ticket.requester,
         "attachments": list(ticket.documents.order_by("created_at", "id")),
         "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+        "admin_path": reverse("wagtailsnippets_service_ticket:edit", args=[ticket.pk]),
     }
 
 

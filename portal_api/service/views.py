@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from portal_api.accounts.rules import is_technician, technician_sees_all
+from portal_api.accounts.rules import is_staff_member, is_technician
 from portal_api.accounts.selectors import client_account_list, company_get
 from portal_api.billing.selectors import contract_list
 from portal_api.common.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, XlsxExportMixin
@@ -229,10 +229,6 @@ def _yes_no(value: bool) -> str:
     return str(_("Oui") if value else _("Non"))
 
 
-# A technician limited to his own interventions may not ask for all of them.
-limited_technician = is_technician & ~technician_sees_all
-
-
 class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
                           mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
@@ -249,7 +245,7 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         "document": CONSULT,
         "report": CONSULT,
         "signature": CONSULT,
-        "create": "service.create_intervention",
+        "create": "service.create_intervention_on_site",
         "partial_update": EDIT,
         "lines": EDIT,
         "line": EDIT,
@@ -317,7 +313,8 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         description="xlsx : la liste filtrée en classeur Excel (toutes les lignes).")])
     def list(self, request, *args, **kwargs):
         if (request.query_params.get("scope") == InterventionScope.ALL
-                and limited_technician.test(request.user)):
+                and is_staff_member(request.user)
+                and not request.user.has_perm("service.consult_all_interventions")):
             raise PermissionDenied(_("Vous ne voyez que vos propres interventions."))
         return super().list(request, *args, **kwargs)
 

@@ -433,10 +433,10 @@ class TestDetail:
         for key in ("departure_at", "return_at", "meter_reading", "work_done", "comments"):
             assert key in data
 
-    def test_clients_do_not_get_the_receipts(self, api_as, martin, sheet):
+    def test_clients_get_neither_the_expenses_nor_the_receipts(self, api_as, martin, sheet):
         data = api_as(martin).get(f"/api/v1/interventions/{sheet.pk}/").json()
         assert [d["kind"] for d in data["documents"]] == ["photo"]
-        assert data["expenses"][0]["receipt_url"] is None
+        assert sheet.expenses.exists() and data["expenses"] == []
         receipt = sheet.expenses.get().receipt
         assert_error(api_as(martin).get(
             f"/api/v1/interventions/{sheet.pk}/documents/{receipt.pk}/"), 404)
@@ -755,6 +755,14 @@ class TestCreateOnSite:
             "client_account": dupond_site.client_account_id, "site": dupond_site.pk,
             "description": "Fuite", **body}), 400)
         assert field in error["fields"], error
+        assert snapshot() == before
+
+    @pytest.mark.parametrize("who", ["dispatcher", "martin", "dupond"])
+    def test_only_technicians_create_on_site(self, request, api_as, who, dupond_site):
+        before = snapshot()
+        assert_error(self.post(api_as(request.getfixturevalue(who)), {
+            "client_account": dupond_site.client_account_id, "site": dupond_site.pk,
+            "description": "Fuite"}), 403)
         assert snapshot() == before
 
     def test_an_inactive_client_is_400(self, api_as, julie, dupond_site, dupond_company):

@@ -50,6 +50,25 @@ def test_choose_client(request, who, allowed):
     assert user.has_perm("service.choose_client") is allowed
 
 
+@pytest.mark.parametrize("who, on_site, all_interventions", [
+    ("julie", True, False), ("karim", True, False), ("chief", True, True),
+    # Dispatchers plan from the Action Center; the intranet's creation assigns its author.
+    ("dispatcher", False, True),
+    ("martin", False, False), ("dupond", False, False), ("other_manager", False, False),
+])
+def test_intranet_creation_and_the_whole_list(request, who, on_site, all_interventions):
+    user = request.getfixturevalue(who)
+    assert user.has_perm("service.create_intervention_on_site") is on_site
+    assert user.has_perm("service.consult_all_interventions") is all_interventions
+
+
+def test_a_technician_without_the_creation_right_may_not_create_on_site(julie):
+    julie.technician_profile.can_create_interventions = False
+    julie.technician_profile.save()
+    julie = type(julie).objects.get(pk=julie.pk)
+    assert not julie.has_perm("service.create_intervention_on_site")
+
+
 @pytest.mark.parametrize("who, request_, view", [
     ("martin", True, True), ("dupond", False, False), ("other_manager", False, False),
     ("dispatcher", False, True),
