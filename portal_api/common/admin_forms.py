@@ -145,6 +145,9 @@ class ReadOnly(FieldPanel):
     def format_value_for_display(self, value):
         if callable(getattr(value, "all", None)):
             return ", ".join(str(obj) for obj in value.all()) or EMPTY_DISPLAY
+        if getattr(getattr(self, "db_field", None), "choices", None):
+            # A status shows by its label (« Reçue »), as Wagtail's own panel does.
+            return super().format_value_for_display(value)
         if self.quantity and value is not None:
             return format_quantity(value)
         return format_display(value, money=self.money)

@@ -87,13 +87,6 @@ class LinkColumn(Column):
         return context
 
 
-class ReadOnlyChoice(ReadOnly):
-    """A read-only field with choices, shown by its label (« Reçue », not « received »)."""
-
-    def format_value_for_display(self, value):
-        return FieldPanel.format_value_for_display(self, value)
-
-
 ticket_intervention_panel = TicketInterventionPanel(heading=_("Intervention"))
 ticket_attachments_panel = TicketAttachmentsPanel(heading=_("Pièces jointes"))
 ticket_timeline_panel = TicketTimelinePanel(heading=_("Historique de la demande"))
@@ -140,7 +133,7 @@ class TicketViewSet(PortalSnippetViewSet):
                     ReadOnly("number"),
                     FieldPanel("client_account"),
                     FieldPanel("requester"),
-                    FieldRowPanel([FieldPanel("urgent"), ReadOnlyChoice("status")]),
+                    FieldRowPanel([FieldPanel("urgent"), ReadOnly("status")]),
                     ReadOnly("created_at", heading=_("Reçue le")),
                 ],
                 heading=_("Demande"),
