@@ -502,7 +502,11 @@ class PortalInterventionSheet extends PortalElement {
 
   async openSignature(section, start) {
     // The sheet is saved first: the customer signs what is on the server.
-    if (Object.keys(this.pending).length && !(await this.save())) {
+    for (let attempt = 0; attempt < 3 && Object.keys(this.pending).length; attempt++) {
+      if (!(await this.save()) && this.syncState !== "dirty") break;
+    }
+    if (this.readOnly) return;
+    if (Object.keys(this.pending).length) {
       this.say("error", t("techSignSaveFirst"));
       return;
     }
@@ -709,56 +713,50 @@ class PortalInterventionSheet extends PortalElement {
     this.notice.replaceChildren(callout);
   }
 
+  // Sends the unsaved fields (one PATCH at a time; a save asked during another one waits for
+  // it, then sends what is still unsaved). True when nothing is left unsaved.
   async save() {
-    if (this.readOnly) return true;
     clearTimeout(this.saveTimer);
-    if (this.saving) {
-      this.saveAgain = true;
-      return this.saving;
-    }
+    while (this.saving) await this.saving;
+    if (this.readOnly) return true;
     if (!Object.keys(this.pending).length) return true;
-    const body = { ...this.pending };
     this.setSync("saving");
-    this.saving = (async () => {
-      try {
-        const updated = await api(`/api/v1/interventions/${this.data.id}/`, { method: "PATCH", body });
-        for (const [key, value] of Object.entries(body)) if (same(this.pending[key], value)) delete this.pending[key];
-        this.persist();
-        clearTimeout(this.retryTimer);
-        this.data = { ...this.data, ...updated };
-        if (this.form) showFieldErrors(this.form, null);
-        const status = statusBadge(this.data);
-        this.statusNode.replaceWith(status);
-        this.statusNode = status;
-        const restored = this.notice.querySelector("[data-copy], .callout--error");
-        if (restored) restored.remove();
-        this.setSync(Object.keys(this.pending).length ? "dirty" : "saved");
-        return true;
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        if (isConnectionError(error)) {
-          this.persist();
-          this.setSync("offline");
-          clearTimeout(this.retryTimer);
-          this.retryTimer = setTimeout(() => this.save(), RETRY_MS);
-        } else if (error.status === 409) {
-          await this.reloadLocked(t("techLockedNow"));
-        } else {
-          this.setSync("error");
-          if (this.form) showFieldErrors(this.form, error);
-          const known = this.form ? Object.keys(error.fields || {}).filter((f) => this.form.querySelector(`[data-error-for="${f}"]`)) : [];
-          if (!known.length) this.say("error", error.message);
-        }
-        return false;
-      } finally {
-        this.saving = null;
-        if (this.saveAgain) {
-          this.saveAgain = false;
-          if (Object.keys(this.pending).length && this.syncState !== "offline") this.save();
-        }
-      }
-    })();
+    this.saving = this.send({ ...this.pending }).finally(() => { this.saving = null; });
     return this.saving;
+  }
+
+  async send(body) {
+    try {
+      const updated = await api(`/api/v1/interventions/${this.data.id}/`, { method: "PATCH", body });
+      for (const [key, value] of Object.entries(body)) if (same(this.pending[key], value)) delete this.pending[key];
+      this.persist();
+      clearTimeout(this.retryTimer);
+      this.data = { ...this.data, ...updated };
+      if (this.form) showFieldErrors(this.form, null);
+      const status = statusBadge(this.data);
+      this.statusNode.replaceWith(status);
+      this.statusNode = status;
+      const stale = this.notice.querySelector("[data-copy], .callout--error");
+      if (stale) stale.remove();
+      this.setSync(Object.keys(this.pending).length ? "dirty" : "saved");
+      return !Object.keys(this.pending).length;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (isConnectionError(error)) {
+        this.persist();
+        this.setSync("offline");
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.save(), RETRY_MS);
+      } else if (error.status === 409) {
+        await this.reloadLocked(t("techLockedNow"));
+      } else {
+        this.setSync("error");
+        if (this.form) showFieldErrors(this.form, error);
+        const known = this.form ? Object.keys(error.fields || {}).filter((f) => this.form.querySelector(`[data-error-for="${f}"]`)) : [];
+        if (!known.length) this.say("error", error.message);
+      }
+      return false;
+    }
   }
 
   // -- lines, entries, expenses, documents: sent at once ------------------------------------

@@ -44,9 +44,6 @@ class PortalTechnicianInterventions extends PortalList {
     this.addEventListener("portal-list:loaded", (event) => {
       const can = event.detail && event.detail.can;
       if (this.createLink && can && can.create === false) this.createLink.hidden = true;
-      // The export link follows the filters shown.
-      const exportLink = this.form.querySelector("[data-action=export]");
-      if (exportLink) exportLink.href = `${this.endpoint}?${this.query({ format: "xlsx" })}`;
     });
   }
 
