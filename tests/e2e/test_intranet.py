@@ -136,6 +136,15 @@ def test_julie_sees_today_first_and_only_hers(page, intranet_pages, day, julie, 
     expect(export).to_have_attribute(
         "href", "/api/v1/interventions/?scope=mine&status=done&format=xlsx")
 
+    # A period: from tomorrow on, only tomorrow's.
+    widget.get_by_label("Statut").select_option("")
+    widget.get_by_label("Du", exact=True).fill(
+        (timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    widget.get_by_role("button", name="Filtrer").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(day["tomorrow"].number)
+    widget.get_by_label("Du", exact=True).fill("")
+
     # Under contract: only this morning's.
     scope.select_option("mine_contract")
     widget.get_by_label("Statut").select_option("")
@@ -147,10 +156,13 @@ def test_julie_sees_today_first_and_only_hers(page, intranet_pages, day, julie, 
         day["now"].number)
 
 
-def test_a_technician_who_sees_all_is_offered_every_intervention(page, intranet_pages, day):
+def test_a_technician_who_sees_all_is_offered_every_intervention(page, intranet_pages, day,
+                                                                  other_company):
     thomas = TechnicianProfileFactory(
         user=StaffFactory(email="thomas.petit@atelier-portal.fr"), can_see_all_interventions=True,
     ).user
+    elsewhere = InterventionFactory(site=SiteFactory(client_account=other_company),
+                                    technicians=[StaffFactory()])
     log_in(page, thomas.email)
     page.goto(LIST)
     widget = page.locator("portal-technician-interventions")
@@ -159,7 +171,15 @@ def test_a_technician_who_sees_all_is_offered_every_intervention(page, intranet_
     widget.get_by_role("combobox", name="Interventions").select_option("all")
     widget.get_by_role("button", name="Filtrer").click()
     rows = widget.locator(".tech-card" if page.viewport_name == "phone" else "tbody tr")
+    expect(rows).to_have_count(5)
+    expect(rows.filter(has_text=elsewhere.number)).to_have_count(1)
+    # One client, searched by name.
+    widget.get_by_label("Client").fill("dupond")
+    widget.get_by_role("button", name="Dupond Industrie").click()
+    expect(widget.locator("[data-chosen=client]")).to_have_text("Dupond Industrie")
+    widget.get_by_role("button", name="Filtrer").click()
     expect(rows).to_have_count(4)
+    expect(rows.filter(has_text=elsewhere.number)).to_have_count(0)
 
 
 def test_julie_fills_the_sheet_and_the_customer_signs(page, intranet_pages, day, julie,
