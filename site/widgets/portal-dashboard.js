@@ -74,6 +74,11 @@ class PortalDashboard extends PortalElement {
     this.editing = false;
     this.classList.add("dashboard");
     super.connectedCallback();
+    // Saving redraws every tile: the status line says what happened, not the whole widget.
+    this.removeAttribute("aria-live");
+    this.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.editing && this.panel.contains(event.target)) this.setEditing(false);
+    });
   }
 
   disconnectedCallback() { this.destroyCharts(); }
