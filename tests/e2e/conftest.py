@@ -35,7 +35,9 @@ def browser():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+                  "--disable-sync", "--no-first-run",
+                  # Date and time inputs follow the browser's language, not the page's.
+                  "--lang=fr-FR"],
         )
         yield browser
         browser.close()
