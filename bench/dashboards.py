@@ -59,7 +59,9 @@ INTERVENTION_STATUS = {"to_plan": "À planifier", "planned": "Planifiée",
 DOCUMENT_KIND = {"contract": "Contrat", "order": "Commande", "invoice": "Facture",
                  "intervention_report": "Bon d'intervention", "attachment": "Pièce jointe",
                  "other": "Autre"}
-CLIENT_DOCUMENT_KINDS = tuple(DOCUMENT_KIND)
+# The bench user has every right: invoices, orders and interventions are in the feed, so their
+# PDFs are not repeated as documents.
+FEED_DOCUMENT_KINDS = ("contract", "attachment", "other")
 DONE = ("done", "closed")
 
 
@@ -135,7 +137,7 @@ def floor_client(conn, *, account_id: int, user_id: int) -> bytes:
          "w60": m.today + datetime.timedelta(days=60),
          "c90": m.today + datetime.timedelta(days=90),
          "first": m.months[0], "after": add_months(m.month, 1),
-         "kinds": list(CLIENT_DOCUMENT_KINDS)}
+         "kinds": list(FEED_DOCUMENT_KINDS)}
     with conn.cursor() as cur:
         cur.execute(
             "SELECT count(*) FILTER (WHERE status = 'draft'), "

@@ -95,6 +95,12 @@ TECHNICIAN_PAGES = {
     "sheet": "/intranet/interventions/fiche/?intervention={id}",
 }
 
+# A feed source → the kind of the documents it already stands for.
+FEED_DOCUMENT_KINDS = {
+    "order": DocumentKind.ORDER,
+    "invoice": DocumentKind.INVOICE,
+    "intervention": DocumentKind.INTERVENTION_REPORT,
+}
 DONE_STATUSES = (InterventionStatus.DONE, InterventionStatus.CLOSED)
 OPEN_TICKET_STATUSES = (TicketStatus.RECEIVED, TicketStatus.IN_PROGRESS, TicketStatus.PLANNED)
 PLACED_NOT_DELIVERED = (OrderStatus.SUBMITTED, OrderStatus.CONFIRMED)
@@ -343,7 +349,7 @@ class ClientFigures:
         sources = feed_sources(self.user)
         items: list[dict] = []
         if "document" in sources:
-            items += self._feed_documents()
+            items += self._feed_documents(sources)
         if "ticket" in sources:
             items += self._feed_tickets()
         if "order" in sources:
@@ -357,10 +363,15 @@ class ClientFigures:
             item["at"] = item["at"].isoformat()
         return items[:FEED_SIZE]
 
-    def _feed_documents(self) -> list[dict]:
+    def _feed_documents(self, sources: list[str]) -> list[dict]:
+        """The latest documents, less exports and the PDFs of what the feed already shows
+        (an invoice's PDF when invoices are in the feed, and so on)."""
         labels = dict(DocumentKind.choices)
+        shown_elsewhere = [kind for source, kind in FEED_DOCUMENT_KINDS.items()
+                           if source in sources]
         rows = (
-            company_document_list(user=self.user).exclude(kind=DocumentKind.EXPORT)
+            company_document_list(user=self.user)
+            .exclude(kind__in=[DocumentKind.EXPORT, *shown_elsewhere])
             .order_by("-created_at", "-id")
             .values("id", "title", "kind", "created_at")[:FEED_SIZE]
         )

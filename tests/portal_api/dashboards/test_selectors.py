@@ -330,3 +330,15 @@ def test_money_is_given_with_two_decimals(manager, client_data):
     t = tiles(manager)
     for name in ("invoices_due", "invoices_paid_year"):
         assert Decimal(t[name]["value"]).as_tuple().exponent == -2
+
+
+def test_the_feed_does_not_repeat_an_invoice_as_its_pdf(manager, martin, dupond_company,
+                                                       client_data):
+    invoice_pdf = document(dupond_company, "Facture FA-PDF", "invoice", paris(2026, 11, 15, 9))
+    report = document(dupond_company, "Bon BI-PDF", "intervention_report",
+                      paris(2026, 11, 15, 9))
+    titles = {i["title"] for i in tiles(manager)["feed"]["items"]}
+    assert not titles & {invoice_pdf.title, report.title}
+    # Martin has no invoice in his feed: the invoice's PDF is his news; the report is not.
+    titles = {i["title"] for i in tiles(martin)["feed"]["items"]}
+    assert invoice_pdf.title in titles and report.title not in titles
