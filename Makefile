@@ -71,7 +71,7 @@ migrate: $(VENV)/.stamp-run
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 
 # --- The two commands ---------------------------------------------------------------------
 

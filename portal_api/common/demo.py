@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import factory.random
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -109,7 +110,6 @@ from portal_api.service.services import (
 
 SEED = 2026
 MARKER_CLIENT_CODE = "DUPOND"
-LOGIN_URL = "http://127.0.0.1:8000/connexion/"
 DISPATCH_GROUP = "Répartiteurs"
 
 Log = Callable[[str], None]
@@ -1999,7 +1999,7 @@ def format_logins(logins: list[DemoLogin]) -> str:
     return "\n".join([
         "",
         "Identifiants de démonstration",
-        f"Page de connexion : {LOGIN_URL}",
+        f"Page de connexion : {settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/connexion/",
         "",
         line(header),
         rule,
