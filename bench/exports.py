@@ -18,8 +18,9 @@ How (see docs/performance.md, "Exports in the background"):
   writes of the worker (their `updated_at`, the server's clock, from the start of the run to
   its end), and the largest gap between two changes of `written` seen by the poller.
 - Memory: growth of the peak RSS (VmHWM, reset through /proc/<pid>/clear_refs) of the process
-  running the task (this one, or the worker), from just before the task starts; target
-  < 150 MB.
+  running the task (this one, or the worker), from just before the export is asked; target
+  < 150 MB. `--warmup-rows N` runs a first, unmeasured export in the same process (a fresh
+  worker imports the URLconf, every view and openpyxl on its first export).
 - The file is read back with openpyxl (read-only) to count its rows.
 Results go to /tmp/atelier-bench-exports.json.
 """
@@ -79,16 +80,26 @@ def pick_day(queryset, rows: int) -> tuple[datetime.date, int]:
 
 
 def start_worker(env: dict) -> subprocess.Popen:
+    """A Celery worker (solo pool: the task runs in the worker's own process), once it answers
+    a ping, i.e. done booting."""
+    from config.celery import app
+
+    name = f"bench-exports-{os.getpid()}@{os.uname().nodename}"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"bench-exports-{os.getpid()}@%h", "-l", "warning"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name,
+         "-l", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(2)
-    if worker.poll() is not None:
-        raise SystemExit("the Celery worker did not start: "
-                         + worker.stderr.read().decode()[-2000:])
-    return worker
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise SystemExit("the Celery worker did not start: "
+                             + worker.stderr.read().decode()[-2000:])
+        if app.control.ping(destination=[name], timeout=1):
+            time.sleep(1)  # settle
+            return worker
+    worker.kill()
+    raise SystemExit("the Celery worker did not answer within 120 s")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,6 +108,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mode", choices=["inprocess", "worker"], default="inprocess")
     parser.add_argument("--poll", type=float, default=0.25,
                         help="seconds between two polls of the job (the widget: 1)")
+    parser.add_argument("--warmup-rows", type=int, default=0,
+                        help="run a first export of about this many rows, not measured")
     parser.add_argument("--keep", action="store_true",
                         help="keep the staff user, the job and its file afterwards")
     args = parser.parse_args(argv)
@@ -145,7 +158,6 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{expected} orders created on or after {day} (staff user {STAFF_EMAIL})", flush=True)
 
     worker = None
-    job_id = None
     try:
         if args.mode == "worker":
             worker = start_worker({**os.environ})
@@ -153,41 +165,54 @@ def main(argv: list[str] | None = None) -> None:
         else:
             task_pid = os.getpid()
 
+        def export(created_from: datetime.date) -> tuple[dict, list, float]:
+            """Ask for the export, have it run, follow it to the end: (job, polls, request s)."""
+            t = time.perf_counter()
+            response = client.get("/api/v1/orders/", {"format": "xlsx",
+                                                      "created_from": created_from.isoformat()})
+            request_s = time.perf_counter() - t
+            if response.status_code != 202:
+                raise SystemExit(f"expected 202, got {response.status_code}: "
+                                 f"{response.content[:500]!r}")
+            job = response.json()
+            runner = None
+            if args.mode == "inprocess":
+                runner = threading.Thread(target=export_run_task.apply,
+                                          kwargs={"args": [job["id"]]}, name="export-task")
+                runner.start()
+            # (worker mode: the worker took the message from Redis already)
+            polls = []
+            started = time.perf_counter()
+            while True:
+                data = client.get(job["url"]).json()
+                polls.append((time.perf_counter() - started, data))
+                if data["status"] in ("done", "failed"):
+                    break
+                if time.perf_counter() - started > 3600:
+                    raise SystemExit("the export did not finish within an hour")
+                time.sleep(args.poll)
+            if runner is not None:
+                runner.join()
+            return job, polls, request_s
+
+        if args.warmup_rows:
+            # A first, smaller export through the same process: what a worker pays once (the
+            # URLconf and every view imported, openpyxl loaded) is left out of the measure.
+            warm_day, warm_rows = pick_day(order_list(user=user), args.warmup_rows)
+            _, warm_polls, _ = export(warm_day)
+            report["warmup"] = {"rows": warm_rows, "status": warm_polls[-1][1]["status"]}
+            print(f"warm-up export of {warm_rows} rows: {warm_polls[-1][1]['status']}",
+                  flush=True)
+
         # From here on, the peak RSS of the process that runs the task (the worker may take the
         # message while the request is still answering).
         reset_ok = reset_peak_rss(task_pid)
         rss_before = vm_kib("VmRSS", task_pid)
-        t = time.perf_counter()
-        response = client.get("/api/v1/orders/", {"format": "xlsx",
-                                                  "created_from": day.isoformat()})
-        report["request_s"] = time.perf_counter() - t
-        if response.status_code != 202:
-            raise SystemExit(f"expected 202, got {response.status_code}: "
-                             f"{response.content[:500]!r}")
-        job = response.json()
+        started = time.perf_counter()
+        job, polls, report["request_s"] = export(day)
         job_id = job["id"]
         print(f"202 in {report['request_s'] * 1000:.0f} ms: job {job_id}, total {job['total']}",
               flush=True)
-
-        runner = None
-        if args.mode == "inprocess":
-            runner = threading.Thread(target=lambda: export_run_task.apply(args=[job_id]),
-                                      name="export-task")
-            runner.start()
-        # (worker mode: the worker already took the message from Redis)
-
-        polls = []
-        started = time.perf_counter()
-        while True:
-            data = client.get(job["url"]).json()
-            polls.append((time.perf_counter() - started, data))
-            if data["status"] in ("done", "failed"):
-                break
-            if time.perf_counter() - started > 3600:
-                raise SystemExit("the export did not finish within an hour")
-            time.sleep(args.poll)
-        if runner is not None:
-            runner.join()
         elapsed = time.perf_counter() - started
         hwm_after = vm_kib("VmHWM", task_pid)
         final = polls[-1][1]

@@ -1,9 +1,12 @@
 """Reads for exports: a user's own jobs, and the rows a job exports, rebuilt through the
 list's own viewset for that user (same selector, filters and ordering as the list)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -66,6 +69,20 @@ def export_rows(*, user: User, list_name: str, params: dict[str, list[str]]) -> 
                            status_code=403) from exc
     return ExportRows(columns=list(view.export_columns), queryset=queryset,
                       title=viewset_class.export_filename)
+
+
+@contextmanager
+def streaming_reads() -> Iterator[None]:
+    """Where an export reads its rows. In a transaction, PostgreSQL's server-side cursor
+    streams (rows come from the first fetch on); outside one, Django declares it WITH HOLD and
+    PostgreSQL runs the whole query before the first row. JIT off: the per-row subqueries of
+    the lists make the planner's estimate huge, and compiling the query cost a second before
+    the first row, for nothing (bench/exports.py: 1.2 s → 0.15–0.35 s). Only reads inside."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def invoice_zip_list(*, user: User, date_from, date_to) -> QuerySet[Invoice]:

@@ -31,7 +31,7 @@ from portal_api.common.export import XLSX_CONTENT_TYPE, iterate, write_xlsx
 from portal_api.documents.models import Document, DocumentKind
 
 from .models import ExportJob, ExportKind, ExportStatus
-from .selectors import export_rows, invoice_zip_list
+from .selectors import export_rows, invoice_zip_list, streaming_reads
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +153,7 @@ def _build_xlsx(job: ExportJob, out: IO[bytes], progress: "_ProgressWriter"):
             yield item
             progress.written = written
 
-    # In a transaction, PostgreSQL's server-side cursor streams (rows come from the first
-    # fetch on); outside one, Django declares it WITH HOLD and PostgreSQL runs the whole query
-    # before the first row, while the progress stays at 0. Only reads happen in it.
-    with transaction.atomic():
+    with streaming_reads():
         count = write_xlsx(columns=rows.columns, rows=counted(iterate(rows.queryset)), out=out,
                            title=rows.title)
     day = timezone.localtime(job.created_at)
