@@ -1,5 +1,6 @@
 from django.utils import translation
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -29,6 +30,7 @@ class ExportJobViewSet(ScopedReadOnlyViewSet):
     rules_permissions = {"list": VIEW_EXPORT, "retrieve": VIEW_EXPORT, "download": VIEW_EXPORT,
                          "invoice_zip": "exports.request_invoice_zip"}
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The exported file, as an attachment (404 until the export is done)."""

@@ -110,6 +110,28 @@ class TestFollowAndDownload:
                 assert_error(client.get(url), 404)
         assert api_as(dupond).get(response.json()["url"]).status_code == 200
 
+    def test_the_list_of_exports_runs_a_constant_number_of_queries(self, api_as, dupond,
+                                                                     orders):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from portal_api.exports.services import export_run
+
+        client = api_as(dupond)
+
+        def make(count):
+            for _ in range(count):
+                export_run(job_id=ExportJob.objects.create(user=dupond, list_name="commandes",
+                                                           total=7).pk)
+
+        make(5)
+        with CaptureQueriesContext(connection) as small:
+            assert client.get("/api/v1/exports/").json()["count"] == 5
+        make(45)
+        with CaptureQueriesContext(connection) as large:
+            assert len(client.get("/api/v1/exports/").json()["results"]) == 50
+        assert len(large.captured_queries) == len(small.captured_queries)
+
     def test_download_before_the_file_is_ready_is_404(self, api_as, dupond, orders, settings,
                                                        django_capture_on_commit_callbacks):
         settings.EXPORT_SYNC_MAX_ROWS = 1

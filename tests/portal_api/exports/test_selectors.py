@@ -82,13 +82,22 @@ def test_filters_no_longer_valid_and_unknown_lists_are_service_errors(dupond, or
         export_rows(user=dupond, list_name="pas-une-liste", params={})
 
 
-def test_every_exportable_list_can_be_rebuilt(dupond, martin):
+def test_every_exportable_list_can_be_rebuilt(dupond, martin, dispatcher):
     from portal_api.common.api import EXPORTABLE_LISTS, exportable_list
 
     assert exportable_list("commandes") is not None
-    assert {"commandes", "factures", "equipements"} <= set(EXPORTABLE_LISTS)
+    assert {"commandes", "factures", "equipements", "interventions"} <= set(EXPORTABLE_LISTS)
     assert export_rows(user=dupond, list_name="factures", params={}).queryset.count() == 0
     assert export_rows(user=martin, list_name="equipements", params={}).queryset.count() == 0
+    # Each list rebuilds for a user of each kind: rows, or the 403 of a list he may not see.
+    for name in EXPORTABLE_LISTS:
+        for user in (dupond, martin, dispatcher):
+            try:
+                rows = export_rows(user=user, list_name=name, params={})
+            except ServiceError as error:
+                assert error.status_code == 403, (name, user, error.message)
+            else:
+                assert rows.queryset.count() == 0 and rows.columns
 
 
 def test_invoice_zip_list_holds_the_periods_issued_invoices_of_the_company(dupond, invoices):
