@@ -53,10 +53,9 @@ def export_request(*, user: User, list_name: str, params: dict[str, list[str]], 
     again while the first is still waiting or running gives the same job."""
     from workflows.tasks.exports import export_run_task
 
-    for job in ExportJob.objects.filter(user=user, kind=ExportKind.XLSX, list_name=list_name,
-                                        status__in=UNFINISHED):
-        if job.params == params:
-            return job
+    twin = _unfinished_twin(user=user, kind=ExportKind.XLSX, list_name=list_name, params=params)
+    if twin is not None:
+        return twin
     job = ExportJob.objects.create(user=user, kind=ExportKind.XLSX, list_name=list_name,
                                    params=params, total=total, language=language)
     export_run_task.delay_on_commit(job.pk)
@@ -83,14 +82,27 @@ def invoice_zip_request(*, user: User, date_from: datetime.date, date_to: dateti
             "count": count, "max": settings.EXPORT_ZIP_MAX_INVOICES}
         raise ServiceError(message, code="too_many", fields={"date_from": [message]})
     params = {"date_from": [date_from.isoformat()], "date_to": [date_to.isoformat()]}
-    for job in ExportJob.objects.filter(user=user, kind=ExportKind.INVOICE_ZIP,
-                                        status__in=UNFINISHED):
-        if job.params == params:
-            return job
+    twin = _unfinished_twin(user=user, kind=ExportKind.INVOICE_ZIP, list_name="factures",
+                            params=params)
+    if twin is not None:
+        return twin
     job = ExportJob.objects.create(user=user, kind=ExportKind.INVOICE_ZIP, list_name="factures",
                                    params=params, total=count, language=language)
     export_run_task.delay_on_commit(job.pk)
     return job
+
+
+def _unfinished_twin(*, user: User, kind: str, list_name: str,
+                     params: dict[str, list[str]]) -> ExportJob | None:
+    """The same export of the same user still waiting, or running with a live worker (one
+    whose worker died is left to its retry: a new job is made)."""
+    alive = timezone.now() - datetime.timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+    for job in ExportJob.objects.filter(user=user, kind=kind, list_name=list_name,
+                                        status__in=UNFINISHED):
+        if job.params == params and (job.status == ExportStatus.PENDING
+                                     or job.updated_at > alive):
+            return job
+    return None
 
 
 # --------------------------------------------------------------------------- running

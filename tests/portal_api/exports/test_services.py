@@ -43,6 +43,20 @@ class TestRequest:
         assert (job.status, job.total, job.written, job.attempts, job.document) == (
             ExportStatus.PENDING, 5, 0, 0, None)
 
+    def test_the_same_export_is_the_same_job_until_it_ends_or_its_worker_dies(self, dupond,
+                                                                             orders):
+        first = ask(dupond, {"status": ["submitted"]})
+        assert ask(dupond, {"status": ["submitted"]}) == first
+        ExportJob.objects.filter(pk=first.pk).update(status=ExportStatus.RUNNING,
+                                                     updated_at=timezone.now())
+        assert ask(dupond, {"status": ["submitted"]}) == first
+        ExportJob.objects.filter(pk=first.pk).update(
+            updated_at=timezone.now() - datetime.timedelta(minutes=5))
+        second = ask(dupond, {"status": ["submitted"]})
+        assert second != first
+        export_run(job_id=second.pk)
+        assert ask(dupond, {"status": ["submitted"]}) not in (first, second)
+
     def test_invoice_zip_end_before_start_names_date_to_and_leaves_nothing(
             self, dupond, invoices, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks() as callbacks, \
