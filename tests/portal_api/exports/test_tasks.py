@@ -147,6 +147,21 @@ def test_an_export_waits_for_the_worker_then_shows_its_progress_and_its_file(
     assert all(0 <= d["progress"] <= 100 for d in seen)
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (read from /proc: no procps needed)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # pid (comm) state ppid …: comm may hold spaces, so split after its parenthesis
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
 @requires_redis
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="the worker process needs a database it can share (PostgreSQL)")
@@ -189,10 +204,9 @@ def test_a_worker_killed_mid_export_loses_nothing_and_makes_one_file(dupond, dup
                 break
             time.sleep(0.05)
         assert job.status == ExportStatus.RUNNING and 0 < job.written < 6000, job.status
-        children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
-                                  text=True).stdout.split()
+        children = children_of(worker.pid)
         assert len(children) == 1, children
-        os.kill(int(children[0]), signal.SIGKILL)
+        os.kill(children[0], signal.SIGKILL)
 
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
