@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.exports.export_purge_expired_task",
         "schedule": 3600.0,
     },
+    # Exports still waiting long after they were asked (lost message, broker down then).
+    "exports-requeue-waiting": {
+        "task": "workflows.tasks.exports.export_requeue_waiting_task",
+        "schedule": 300.0,
+    },
 }
 
 # Exports (.xlsx of a list, invoice PDFs of a period as a ZIP). At or under this many rows a
@@ -306,6 +311,8 @@ EXPORT_PROGRESS_INTERVAL = float(os.environ.get("EXPORT_PROGRESS_INTERVAL", "1.0
 EXPORT_STALE_SECONDS = float(os.environ.get("EXPORT_STALE_SECONDS", "30"))
 # A job that killed its worker this many times is marked failed rather than run again.
 EXPORT_MAX_ATTEMPTS = 3
+# A job still pending this long after it was asked is queued again (beat, every 5 minutes).
+EXPORT_REQUEUE_AFTER_SECONDS = 600
 # The most invoices one ZIP may hold (each PDF may need rendering).
 EXPORT_ZIP_MAX_INVOICES = int(os.environ.get("EXPORT_ZIP_MAX_INVOICES", "2000"))
 # Hard time limit of one export task (seconds); the soft limit, a minute earlier, fails the job

@@ -51,14 +51,12 @@ def export_request(*, user: User, list_name: str, params: dict[str, list[str]], 
                    language: str = "fr") -> ExportJob:
     """Queue the .xlsx export of a list (too long to answer at once). The same export asked
     again while the first is still waiting or running gives the same job."""
-    from workflows.tasks.exports import export_run_task
-
     twin = _unfinished_twin(user=user, kind=ExportKind.XLSX, list_name=list_name, params=params)
     if twin is not None:
         return twin
     job = ExportJob.objects.create(user=user, kind=ExportKind.XLSX, list_name=list_name,
                                    params=params, total=total, language=language)
-    export_run_task.delay_on_commit(job.pk)
+    _queue_on_commit(job.pk)
     return job
 
 
@@ -67,8 +65,6 @@ def invoice_zip_request(*, user: User, date_from: datetime.date, date_to: dateti
                         language: str = "fr") -> ExportJob:
     """Queue the ZIP of the user's invoice PDFs dated within the period (always in the
     background: PDFs may have to be rendered)."""
-    from workflows.tasks.exports import export_run_task
-
     if date_to < date_from:
         message = _("La fin de la période ne peut précéder son début.")
         raise ServiceError(message, fields={"date_to": [message]})
@@ -88,8 +84,38 @@ def invoice_zip_request(*, user: User, date_from: datetime.date, date_to: dateti
         return twin
     job = ExportJob.objects.create(user=user, kind=ExportKind.INVOICE_ZIP, list_name="factures",
                                    params=params, total=count, language=language)
-    export_run_task.delay_on_commit(job.pk)
+    _queue_on_commit(job.pk)
     return job
+
+
+def _queue(job_id: int) -> None:
+    """Hand the job to the broker. With the broker unreachable the job stays pending (the
+    widget says it waits) and export_requeue_waiting queues it again once it is back: the
+    user's request never fails for it."""
+    from workflows.tasks.exports import export_run_task
+
+    try:
+        export_run_task.delay(job_id)
+    except Exception:  # kombu's OperationalError and friends: the broker is down
+        logger.warning("export %s: broker unreachable, left pending for the requeue",
+                       job_id, exc_info=True)
+
+
+def _queue_on_commit(job_id: int) -> None:
+    transaction.on_commit(lambda: _queue(job_id))
+
+
+def export_requeue_waiting(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the jobs still pending well after they were asked (their message was
+    lost, or the broker was down then). A run is safe to repeat, so a job queued twice still
+    gives one file. Returns how many were queued."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    job_ids = list(ExportJob.objects.filter(status=ExportStatus.PENDING, updated_at__lt=stale)
+                   .values_list("pk", flat=True))
+    for job_id in job_ids:
+        _queue(job_id)
+    return len(job_ids)
 
 
 def _unfinished_twin(*, user: User, kind: str, list_name: str,

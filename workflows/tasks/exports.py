@@ -15,6 +15,7 @@ from portal_api.exports.services import (
     ExportBusy,
     export_fail,
     export_purge_expired,
+    export_requeue_waiting,
     export_retry_later,
     export_run,
 )
@@ -51,3 +52,9 @@ def export_run_task(self, job_id: int) -> int | None:
 def export_purge_expired_task() -> int:
     """Periodic (beat): remove the exports past settings.EXPORT_RETENTION_DAYS."""
     return export_purge_expired()
+
+
+@shared_task
+def export_requeue_waiting_task() -> int:
+    """Periodic (beat): queue again the exports left waiting (lost message, broker down)."""
+    return export_requeue_waiting()

@@ -15,6 +15,7 @@ from portal_api.exports.services import (
     export_fail,
     export_purge_expired,
     export_request,
+    export_requeue_waiting,
     export_retry_later,
     export_run,
     invoice_zip_request,
@@ -42,6 +43,28 @@ class TestRequest:
         assert len(callbacks) == 1
         assert (job.status, job.total, job.written, job.attempts, job.document) == (
             ExportStatus.PENDING, 5, 0, 0, None)
+
+    def test_an_unreachable_broker_leaves_the_job_waiting_until_the_requeue(
+            self, dupond, orders, monkeypatch, settings, django_capture_on_commit_callbacks):
+        from kombu.exceptions import OperationalError
+
+        from workflows.tasks import exports as tasks
+
+        def broker_down(*args, **kwargs):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        monkeypatch.setattr(tasks.export_run_task, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            job = ask(dupond, {"status": ["submitted"]})  # no exception reaches the user
+        job.refresh_from_db()
+        assert job.status == ExportStatus.PENDING
+        monkeypatch.undo()  # the broker is back
+        assert export_requeue_waiting() == 0  # asked a moment ago: left to its message
+        later = timezone.now() + datetime.timedelta(
+            seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS + 1)
+        assert export_requeue_waiting(now=later) == 1
+        job.refresh_from_db()
+        assert job.status == ExportStatus.DONE and job.document is not None
 
     def test_the_same_export_is_the_same_job_until_it_ends_or_its_worker_dies(self, dupond,
                                                                              orders):
