@@ -108,7 +108,8 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        if isinstance(getattr(response, "data", None), dict):
+        # The page of orders says what the user may do; a queued export (202) is a job.
+        if response.status_code == 200 and isinstance(getattr(response, "data", None), dict):
             response.data["can"] = {"create": request.user.has_perm("orders.prepare_order")}
         return response
 

@@ -44,6 +44,7 @@ class TestThreshold:
                                            "progress", "download_url", "error")} == {
             "id": job.pk, "status": "pending", "status_label": "En attente", "total": 5,
             "written": 0, "progress": 0, "download_url": None, "error": None}
+        assert "can" not in data  # the job, not a page of orders
         assert queued == 1
         # What the worker needs to rebuild the same rows: the filters, not the page.
         assert (job.user, job.list_name, job.params, job.language) == (
