@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import cms_api_router
 from portal_api.accounts import urls as accounts_urls
+from portal_api.documents.views import signed_download
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Short-lived signed links to stored files, issued by the lists (portal_api/documents/links.py).
+    path("telechargement/<str:token>/", signed_download, name="signed-download"),
     path("", include(accounts_urls)),
 ]
 

@@ -331,6 +331,10 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+# How long a signed download link given by a list stays valid, in seconds
+# (portal_api/documents/links.py): within it, the link and a session of the same user suffice.
+DOWNLOAD_LINK_MAX_AGE = int(os.environ.get("DOWNLOAD_LINK_MAX_AGE", "300"))
+
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from portal_api.documents.links import link_holder_id, signed_download_url
+
 from .models import Invoice, InvoiceLine
 
 
@@ -28,9 +30,26 @@ class InvoiceSerializer(serializers.ModelSerializer):
         return str(invoice.total_incl_tax if unpaid else "0.00")
 
     def get_pdf_url(self, invoice) -> str | None:
+        """Where this client downloads the PDF. A browser session, for a PDF already stored:
+        a signed link valid DOWNLOAD_LINK_MAX_AGE seconds (`/telechargement/<token>/`, no
+        database query; the list's selector and rule were the check). Otherwise (token
+        clients, PDF not stored yet) the checked endpoint, which renders and stores it."""
         if invoice.status == "draft":
             return None
+        storage_name = getattr(invoice, "pdf_storage_name", None)
+        if storage_name:
+            holder = self._link_holder()
+            if holder is not None:
+                return signed_download_url(
+                    holder=holder, document_id=invoice.pdf_id, storage_name=storage_name,
+                    content_type=invoice.pdf_content_type or "application/pdf",
+                    filename=f"{invoice.number}.pdf", invoice_id=invoice.pk)
         return reverse("api:invoice-pdf", args=[invoice.pk])
+
+    def _link_holder(self) -> str | None:
+        if "link_holder" not in self.context:  # once per response, not per row
+            self.context["link_holder"] = link_holder_id(self.context.get("request"))
+        return self.context["link_holder"]
 
 
 class InvoiceDetailSerializer(InvoiceSerializer):

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.decorators import action
@@ -30,6 +31,13 @@ class TotalsPagination(PortalPagination):
         return paginator
 
 
+def with_pdf_file(invoices):
+    """The stored PDF's storage name and content type on each invoice, for the signed link
+    the serializer gives (one join in the page's query, no query per row)."""
+    return invoices.annotate(pdf_storage_name=F("pdf__file"),
+                             pdf_content_type=F("pdf__content_type"))
+
+
 class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
     """The company's invoices (drafts never reach clients): list with filters and totals,
     detail with lines, .xlsx export, PDF download."""
@@ -58,7 +66,7 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "retrieve":
-            return selectors.invoice_detail_list(user=user)
+            return with_pdf_file(selectors.invoice_detail_list(user=user))
         if self.action == "pdf":
             # What the download reads: the invoice's number, status and company (the rules)
             # and its stored file. The services re-read the invoice when they render it.
@@ -77,7 +85,7 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
         # One aggregate query gives the totals and the count of the filtered list.
         totals = selectors.invoice_totals(invoices=queryset)
         self.paginator.known_count = totals["count"]
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(with_pdf_file(queryset))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data["totals"] = {
             key: str(value) for key, value in totals.items() if key != "count"
