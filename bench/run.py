@@ -13,7 +13,10 @@ How (see docs/performance.md):
   them), on a separate psycopg 3 connection, then json.dumps. Endpoint and floor requests
   alternate, after a warm-up, and each is timed with perf_counter around the whole call.
 - The PDF download is compared with a FileResponse of a file of the same size served by a tiny
-  view of bench/urls.py (the project's URLconf plus that one route), same client, same session.
+  view of bench/urls.py (the project's URLconf plus that one route), same client, same session:
+  both the checked endpoint (/api/v1/invoices/{id}/pdf/) and the signed link the invoice list
+  gives a browser session (/telechargement/<token>/); then the invoice list itself with a
+  stored PDF, so a signed link, on every row of the page.
 - The export asks `?format=xlsx` for the big account's 50,000 orders: above
   EXPORT_SYNC_MAX_ROWS the endpoint queues an ExportJob, whose run (eager without a broker,
   else the worker's code run here) is part of the measurement; memory is the growth of the
@@ -234,13 +237,21 @@ def floor_orders(conn, *, account_id: int, status: str, rights: dict) -> bytes:
                       default=_json_default).encode()
 
 
-def floor_invoices(conn, *, account_id: int, status: str) -> bytes:
+def floor_invoices(conn, *, account_id: int, status: str, holder: str) -> bytes:
+    """The page of invoices by hand, its PDF links included: a signed link (the same
+    signing as the endpoint's, for the same user) where the PDF is stored, else the checked
+    endpoint."""
+    from portal_api.documents.links import signed_download_url
+
     where = "client_account_id = %s AND status <> 'draft' AND status = %s"
     with conn.cursor() as cur:
         cur.execute(
-            "SELECT id, number, status, issue_date, due_date, paid_at, total_excl_tax, "
-            f"total_vat, total_incl_tax FROM billing_invoice WHERE {where} "
-            f"ORDER BY issue_date DESC, sequence DESC LIMIT {PAGE_SIZE}", (account_id, status))
+            "SELECT i.id, i.number, i.status, i.issue_date, i.due_date, i.paid_at, "
+            "i.total_excl_tax, i.total_vat, i.total_incl_tax, i.pdf_id, d.file, d.content_type "
+            "FROM billing_invoice i LEFT JOIN documents_document d ON d.id = i.pdf_id "
+            "WHERE i.client_account_id = %s AND i.status <> 'draft' AND i.status = %s "
+            f"ORDER BY i.issue_date DESC, i.sequence DESC LIMIT {PAGE_SIZE}",
+            (account_id, status))
         rows = cur.fetchall()
         cur.execute(
             "SELECT count(*), coalesce(sum(total_excl_tax), 0), coalesce(sum(total_vat), 0), "
@@ -253,7 +264,10 @@ def floor_invoices(conn, *, account_id: int, status: str) -> bytes:
         "issue_date": r[3], "due_date": r[4], "paid_at": r[5], "total_excl_tax": str(r[6]),
         "total_vat": str(r[7]), "total_incl_tax": str(r[8]),
         "amount_due": str(r[8] if r[2] in ("issued", "overdue") else "0.00"),
-        "pdf_url": f"/api/v1/invoices/{r[0]}/pdf/",
+        "pdf_url": signed_download_url(
+            holder=holder, document_id=r[9], storage_name=r[10],
+            content_type=r[11] or "application/pdf", filename=f"{r[1]}.pdf", invoice_id=r[0],
+        ) if r[10] else f"/api/v1/invoices/{r[0]}/pdf/",
     } for r in rows]
     return json.dumps({
         "count": count, "next": None, "previous": None, "results": results,
@@ -288,6 +302,24 @@ def profile_endpoint(client, path: str, params: dict) -> dict:
     }
 
 
+def link_target(url: str | None):
+    """What a file link leads to: a signed link's payload (its timestamp aside), else the URL."""
+    if url and url.startswith("/telechargement/"):
+        from portal_api.documents.links import read_token
+
+        return read_token(url.split("/")[2])[0]
+    return url
+
+
+def same_page(body: dict, floor_body: dict) -> bool:
+    """Same ids in the same order, same count, and the same PDF links where there are."""
+    rows, floor_rows = body["results"], floor_body["results"]
+    return ([r["id"] for r in rows] == [r["id"] for r in floor_rows]
+            and body["count"] == floor_body["count"]
+            and [link_target(r.get("pdf_url")) for r in rows]
+            == [link_target(r.get("pdf_url")) for r in floor_rows])
+
+
 def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
     from django.conf import settings
 
@@ -301,7 +333,8 @@ def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
          lambda: floor_orders(conn, account_id=account_id, status=args.order_status,
                               rights=rights)),
         ("invoice list", "/api/v1/invoices/", {"status": args.invoice_status},
-         lambda: floor_invoices(conn, account_id=account_id, status=args.invoice_status)),
+         lambda: floor_invoices(conn, account_id=account_id, status=args.invoice_status,
+                                holder=str(user.pk))),
     ]
     for name, path, params, floor in scenarios:
         if not endpoint_available(client, path):
@@ -318,8 +351,7 @@ def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
 
         body = json.loads(endpoint())
         floor_body = json.loads(floor())
-        same = ([r["id"] for r in body["results"]] == [r["id"] for r in floor_body["results"]]
-                and body["count"] == floor_body["count"])
+        same = same_page(body, floor_body)
         result = timed_pair(endpoint, floor, n=args.requests, warmup=args.warmup)
         result.update(path=path, params=params, count=body["count"],
                       rows=len(body["results"]), same_page_as_floor=same,
@@ -335,7 +367,16 @@ def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
               f"{result['profile']['sql_ms']:.1f} ms SQL", flush=True)
 
 
-def run_pdf(client, user, account_id: int, args, report: dict) -> None:
+def signed_link_of(client, invoice) -> str:
+    """The PDF link the invoice list gives this browser session for that invoice."""
+    rows = client.get("/api/v1/invoices/", {"number": invoice.number}).json()["results"]
+    link = next(row["pdf_url"] for row in rows if row["id"] == invoice.pk)
+    if not link.startswith("/telechargement/"):
+        raise SystemExit(f"the invoice list gave {link}, not a signed link")
+    return link
+
+
+def run_pdf(client, conn, user, account_id: int, args, report: dict) -> None:
     from django.test import override_settings
 
     from portal_api.billing.models import Invoice
@@ -378,9 +419,21 @@ def run_pdf(client, user, account_id: int, args, report: dict) -> None:
                                n=args.requests, warmup=args.warmup)
         result["vs_static_file_logged_in"] = logged_in
         result["profile"] = profile_endpoint(client, url, {})
+        # The signed link the list gives (/telechargement/<token>/): against the same bare
+        # file view (the target), the login-checked one and the checked endpoint. A fresh
+        # link for each series: each is valid DOWNLOAD_LINK_MAX_AGE seconds.
+        signed = timed_pair(get(signed_link_of(client, invoice)),
+                            get("/__bench__/static-file/"), n=args.requests, warmup=args.warmup)
+        signed["vs_static_file_logged_in"] = timed_pair(
+            get(signed_link_of(client, invoice)), get("/__bench__/static-file-logged-in/"),
+            n=args.requests, warmup=args.warmup)
+        signed["vs_checked_endpoint"] = timed_pair(
+            get(signed_link_of(client, invoice)), get(url), n=args.requests, warmup=args.warmup)
+        signed["profile"] = profile_endpoint(client, signed_link_of(client, invoice), {})
     result.update(invoice=invoice.number, bytes=size, first_download_ms=first_ms,
                   first_download_rendered=not stored_before)
     report["invoice pdf"] = result
+    report["invoice pdf signed link"] = signed
     print(f"invoice PDF ({size} bytes) stored download median {result['endpoint_median_ms']:.2f}"
           f" ms p95 {result['endpoint_p95_ms']:.2f} | static file median "
           f"{result['floor_median_ms']:.2f} ms | ratio {result['ratio']:.2f} "
@@ -388,7 +441,77 @@ def run_pdf(client, user, account_id: int, args, report: dict) -> None:
           f"check: {logged_in['floor_median_ms']:.2f} ms (PDF {logged_in['endpoint_median_ms']:.2f}"
           f" ms, ratio {logged_in['ratio']:.2f}) | first download "
           f"{'(render + store) ' if not stored_before else '(already stored) '}"
-          f"{first_ms:.0f} ms", flush=True)
+          f"{first_ms:.0f} ms, {result['profile']['queries']} queries", flush=True)
+    print(f"invoice PDF signed link median {signed['endpoint_median_ms']:.2f} ms p95 "
+          f"{signed['endpoint_p95_ms']:.2f} | static file median {signed['floor_median_ms']:.2f}"
+          f" ms | ratio {signed['ratio']:.2f} ({'met' if signed['ratio'] <= 2 else 'MISSED'}) | "
+          f"login-checked file {signed['vs_static_file_logged_in']['floor_median_ms']:.2f} ms "
+          f"(ratio {signed['vs_static_file_logged_in']['ratio']:.2f}) | checked endpoint "
+          f"{signed['vs_checked_endpoint']['floor_median_ms']:.2f} ms (ratio "
+          f"{signed['vs_checked_endpoint']['ratio']:.2f}) | {signed['profile']['queries']} "
+          "queries", flush=True)
+    run_invoice_list_signed(client, conn, user, account_id, invoice, args, report)
+
+
+def run_invoice_list_signed(client, conn, user, account_id: int, stored, args,
+                            report: dict) -> None:
+    """The invoice list (page of 50, ?status=<--invoice-status>) when every invoice of the
+    page has its stored PDF, as in production (rendered on issue), so that each row's link is
+    signed: the generated data stores no PDFs. For the time of the measure, the page's
+    invoices without a PDF get a Document row naming the one stored file (no file is
+    written); the rows are removed afterwards. The floor joins the document and signs the
+    same links."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    from portal_api.billing.models import Invoice
+    from portal_api.documents.models import Document, DocumentKind
+
+    page = list(Invoice.objects.filter(client_account_id=account_id, status=args.invoice_status)
+                .order_by("-issue_date", "-sequence").values_list("pk", "number", "pdf_id")
+                [:PAGE_SIZE])
+    missing = [(pk, number) for pk, number, pdf_id in page if pdf_id is None]
+    pdf = Invoice.objects.select_related("pdf").get(pk=stored.pk).pdf  # stored by now
+    with transaction.atomic():
+        made = Document.objects.bulk_create([Document(
+            title=f"Facture {number} (bench)", kind=DocumentKind.INVOICE, file=pdf.file.name,
+            content_type="application/pdf", size=pdf.size, client_account_id=account_id,
+            related_type=ContentType.objects.get_for_model(Invoice), related_id=pk,
+        ) for pk, number in missing])
+        for (pk, _number), document in zip(missing, made, strict=True):
+            Invoice.objects.filter(pk=pk).update(pdf=document)
+    try:
+        path, params = "/api/v1/invoices/", {"status": args.invoice_status,
+                                             "page_size": PAGE_SIZE}
+
+        def endpoint():
+            response = client.get(path, params)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            return response.content
+
+        def floor():
+            return floor_invoices(conn, account_id=account_id, status=args.invoice_status,
+                                  holder=str(user.pk))
+
+        body = json.loads(endpoint())
+        signed_rows = sum(r["pdf_url"].startswith("/telechargement/") for r in body["results"])
+        same = same_page(body, json.loads(floor()))
+        result = timed_pair(endpoint, floor, n=args.requests, warmup=args.warmup)
+        result.update(path=path, params=params, count=body["count"], rows=len(body["results"]),
+                      signed_links=signed_rows, same_page_as_floor=same,
+                      endpoint_bytes=len(endpoint()), floor_bytes=len(floor()),
+                      profile=profile_endpoint(client, path, params))
+    finally:
+        with transaction.atomic():
+            Invoice.objects.filter(pdf__in=made).update(pdf=None)
+            Document.objects.filter(pk__in=[d.pk for d in made]).delete()
+    report["invoice list, signed links"] = result
+    print(f"invoice list, {signed_rows} signed links: endpoint median "
+          f"{result['endpoint_median_ms']:.2f} ms p95 {result['endpoint_p95_ms']:.2f} | floor "
+          f"median {result['floor_median_ms']:.2f} ms p95 {result['floor_p95_ms']:.2f} | ratio "
+          f"{result['ratio']:.2f} ({'met' if result['ratio'] <= 3 else 'MISSED'}) | same page: "
+          f"{same}, {result['profile']['queries']} queries", flush=True)
 
 
 def _mb(value) -> str:
@@ -579,7 +702,7 @@ def main(argv: list[str] | None = None) -> None:
     if "lists" in only:
         run_lists(client, conn, user, account_id, args, report)
     if "pdf" in only:
-        run_pdf(client, user, account_id, args, report)
+        run_pdf(client, conn, user, account_id, args, report)
     if "export" in only:
         run_export(client, user, account_id, args, report)
     if "service" in only or "service-export" in only:
