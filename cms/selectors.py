@@ -1,4 +1,7 @@
-"""Reads of the page tree, always for one user: what he may see, nothing more."""
+"""Reads of the page tree, always for one user: what he may see, nothing more; and the
+company's branding as its PDFs show it."""
+
+import base64
 
 from django.db.models import QuerySet
 from wagtail.models import Page, PageViewRestriction
@@ -78,3 +81,35 @@ def public_documents(queryset: QuerySet) -> QuerySet:
     private_page_ids = Page.objects.not_public().values_list("pk", flat=True)
     return (queryset.exclude(collection_id__in=restricted_collections)
             .exclude(procedure_links__page_id__in=private_page_ids).distinct())
+
+
+def pdf_seller() -> dict:
+    """The company as its PDFs (invoices, intervention reports) show it: name, contact, legal
+    ids, colours and the logo as a data URI (the PDF renderer reads no file or URL itself)."""
+    from .models import BrandingSettings
+
+    brand = BrandingSettings.load()
+    return {
+        "name": brand.company_name,
+        "address": brand.address,
+        "phone": brand.phone,
+        "email": brand.email,
+        "siret": brand.siret,
+        "vat_number": brand.vat_number,
+        "primary_color": brand.primary_color,
+        "accent_color": brand.accent_color,
+        "logo": _logo_data_uri(brand),
+    }
+
+
+def _logo_data_uri(brand) -> str | None:
+    if not brand.logo_id:
+        return None
+    try:
+        rendition = brand.logo.get_rendition("max-400x160")
+        with rendition.file.open("rb") as handle:
+            content = handle.read()
+    except Exception:  # a missing image file must not stop an invoice or a report
+        return None
+    mime = "image/png" if content[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"

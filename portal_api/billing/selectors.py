@@ -1,4 +1,3 @@
-import base64
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
@@ -66,26 +65,11 @@ def invoice_vat_breakdown(*, invoice: Invoice) -> list[dict]:
     ]
 
 
-def _logo_data_uri(brand) -> str | None:
-    """The branding logo as a data URI (the PDF renderer reads no file or URL itself)."""
-    if not brand.logo_id:
-        return None
-    try:
-        rendition = brand.logo.get_rendition("max-400x160")
-        with rendition.file.open("rb") as handle:
-            content = handle.read()
-    except Exception:  # a missing image file must not stop an invoice
-        return None
-    mime = "image/png" if content[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
-    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
-
-
 def invoice_pdf_context(*, invoice: Invoice) -> dict:
     """Everything the invoice PDF shows: the seller's branding and legal ids, the buyer, the
     lines, VAT by rate and the totals."""
-    from cms.models import BrandingSettings
+    from cms.selectors import pdf_seller
 
-    brand = BrandingSettings.load()
     invoice = (
         Invoice.objects.select_related("client_account", "order")
         .prefetch_related("lines__article")
@@ -97,15 +81,5 @@ def invoice_pdf_context(*, invoice: Invoice) -> dict:
         "lines": list(invoice.lines.all()),
         "vat_breakdown": invoice_vat_breakdown(invoice=invoice),
         "is_draft": invoice.status == InvoiceStatus.DRAFT,
-        "seller": {
-            "name": brand.company_name,
-            "address": brand.address,
-            "phone": brand.phone,
-            "email": brand.email,
-            "siret": brand.siret,
-            "vat_number": brand.vat_number,
-            "primary_color": brand.primary_color,
-            "accent_color": brand.accent_color,
-            "logo": _logo_data_uri(brand),
-        },
+        "seller": pdf_seller(),
     }

@@ -131,10 +131,8 @@ def _signature_data_uri(intervention: Intervention) -> str | None:
 def intervention_report_context(*, intervention: Intervention) -> dict:
     """Everything the report PDF (bon d'intervention) shows: the company's branding, the
     client, site, equipment, times, work done, lines, technicians and the signature."""
-    from cms.models import BrandingSettings
-    from portal_api.billing.selectors import _logo_data_uri
+    from cms.selectors import pdf_seller
 
-    brand = BrandingSettings.load()
     intervention = (
         Intervention.objects.select_related("client_account", "site", "equipment", "contract",
                                             "ticket")
@@ -161,15 +159,5 @@ def intervention_report_context(*, intervention: Intervention) -> dict:
         "time_entries": list(intervention.time_entries.all()),
         "worked": worked,
         "signature": _signature_data_uri(intervention),
-        "seller": {
-            "name": brand.company_name,
-            "address": brand.address,
-            "phone": brand.phone,
-            "email": brand.email,
-            "siret": brand.siret,
-            "vat_number": brand.vat_number,
-            "primary_color": brand.primary_color,
-            "accent_color": brand.accent_color,
-            "logo": _logo_data_uri(brand),
-        },
+        "seller": pdf_seller(),
     }
