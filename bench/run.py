@@ -237,10 +237,10 @@ def floor_orders(conn, *, account_id: int, status: str, rights: dict) -> bytes:
                       default=_json_default).encode()
 
 
-def floor_invoices(conn, *, account_id: int, status: str, holder: str) -> bytes:
+def floor_invoices(conn, *, account_id: int, status: str, holder) -> bytes:
     """The page of invoices by hand, its PDF links included: a signed link (the same
-    signing as the endpoint's, for the same user) where the PDF is stored, else the checked
-    endpoint."""
+    signing as the endpoint's, for the same user and session: `holder`) where the PDF is
+    stored, else the checked endpoint."""
     from portal_api.documents.links import signed_download_url
 
     where = "client_account_id = %s AND status <> 'draft' AND status = %s"
@@ -302,6 +302,13 @@ def profile_endpoint(client, path: str, params: dict) -> dict:
     }
 
 
+def link_holder_of(client, user):
+    """Whom the endpoint signs the links for: this user in the client's session."""
+    from portal_api.documents.links import LinkHolder, session_tag
+
+    return LinkHolder(user_id=str(user.pk), session_tag=session_tag(client.session.session_key))
+
+
 def link_target(url: str | None):
     """What a file link leads to: a signed link's payload (its timestamp aside), else the URL."""
     if url and url.startswith("/telechargement/"):
@@ -326,6 +333,7 @@ def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
     profile = user.portal_profile
     rights = profile.rights
     low = decimal.Decimal(str(getattr(settings, "CATALOG_LOW_STOCK_THRESHOLD", 5)))
+    holder = link_holder_of(client, user)
     scenarios = [
         ("catalogue search", "/api/v1/articles/", {"search": args.search},
          lambda: floor_articles(conn, word=args.search, low_threshold=low)),
@@ -334,7 +342,7 @@ def run_lists(client, conn, user, account_id: int, args, report: dict) -> None:
                               rights=rights)),
         ("invoice list", "/api/v1/invoices/", {"status": args.invoice_status},
          lambda: floor_invoices(conn, account_id=account_id, status=args.invoice_status,
-                                holder=str(user.pk))),
+                                holder=holder)),
     ]
     for name, path, params, floor in scenarios:
         if not endpoint_available(client, path):
@@ -490,9 +498,11 @@ def run_invoice_list_signed(client, conn, user, account_id: int, stored, args,
                 raise SystemExit(f"{path} answered {response.status_code}")
             return response.content
 
+        holder = link_holder_of(client, user)
+
         def floor():
             return floor_invoices(conn, account_id=account_id, status=args.invoice_status,
-                                  holder=str(user.pk))
+                                  holder=holder)
 
         body = json.loads(endpoint())
         signed_rows = sum(r["pdf_url"].startswith("/telechargement/") for r in body["results"])

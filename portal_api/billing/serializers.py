@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from portal_api.documents.links import link_holder_id, signed_download_url
+from portal_api.documents.links import LinkHolder, link_holder, signed_download_url
 
 from .models import Invoice, InvoiceLine
 
@@ -46,9 +46,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
                     filename=f"{invoice.number}.pdf", invoice_id=invoice.pk)
         return reverse("api:invoice-pdf", args=[invoice.pk])
 
-    def _link_holder(self) -> str | None:
+    def _link_holder(self) -> LinkHolder | None:
         if "link_holder" not in self.context:  # once per response, not per row
-            self.context["link_holder"] = link_holder_id(self.context.get("request"))
+            self.context["link_holder"] = link_holder(self.context.get("request"))
         return self.context["link_holder"]
 
 

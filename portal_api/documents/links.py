@@ -1,53 +1,73 @@
 """Short-lived signed download links (DESIGN.md, "Stored files").
 
 Where a list already checked the selector and the rule (the invoice list and detail, the
-documents list), each file's link is `/telechargement/<token>/`: the token, signed with the
-project's SECRET_KEY and a salt of its own, carries the document id, the id of the user it was
-issued to, the file's storage name, content type and download name (and, for an invoice's PDF,
-the invoice id). `signed_download` (views.py) serves it without asking the database anything:
-the signature and its age, then the session's user id (one cache read with `cached_db`
-sessions, one query with database sessions), then the file.
+documents list), it gives a browser session `/telechargement/<token>/` for each stored file: the
+token, signed with the project's SECRET_KEY and a salt of its own, carries the document id, the
+user it was issued to, a tag of the session it was issued to (an HMAC of the session key, never
+the key), the file's storage name, content type and download name (and, for an invoice's PDF,
+the invoice id). `signed_download` (views.py) serves it without reading the database or the
+session store: the signature and its age, the session cookie against the tag, then the file.
 
 What that trades (docs/architecture.md, docs/performance.md): for DOWNLOAD_LINK_MAX_AGE seconds
-(300) after the list was served, whoever holds the link AND a session of the same user gets
-the file, as it was named when the list was served; a right revoked in that time is seen at
-the next list load. An expired link (the page left open) or a file gone from the storage
-sends to the checked endpoint, which checks everything again.
+(300) after the list was served, whoever holds the link AND the cookie of the session it was
+issued to gets the file, as it was when the list was served: a right revoked, an account
+deactivated or a session ended in that time is seen at the next list load, not by the link.
+Any other session of the same user, an expired link or a file gone from the storage is sent to
+the checked endpoint, which checks the selector and the rule again; another user's session is
+a 404, no session the login page.
 
 The payload is signed, not encrypted: whoever holds a link can read the ids and the storage
 name in it (never a path the web server publishes: the private storage has no URL)."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from .models import Document
 
 SALT = "portal_api.documents.signed-download"
 
 
-def link_holder_id(request) -> str | None:
-    """The user id a signed link may be issued to for this request: the user of the request's
-    session, when it is the request's user (a browser). None otherwise (token clients of the
-    API, no session): they keep the checked endpoints, a signed link would not work for them."""
+@dataclass(frozen=True)
+class LinkHolder:
+    """Whom a signed link is issued to: a user, in one session."""
+
+    user_id: str
+    session_tag: str
+
+
+def session_tag(session_key: str) -> str:
+    """A tag of a session key to put in a link: an HMAC (SECRET_KEY), so the link never
+    carries the key itself, which is the session's only secret."""
+    return salted_hmac(f"{SALT}.session", session_key, algorithm="sha256").hexdigest()[:32]
+
+
+def link_holder(request) -> LinkHolder | None:
+    """Whom a signed link may be issued to for this request: its user in its session, when the
+    session is the request's user's (a browser). None otherwise (token clients of the API, no
+    session): they keep the checked endpoints, a signed link would not work for them."""
     if request is None:
         return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
     session = getattr(request, "session", None)
-    holder = session.get(SESSION_KEY) if session is not None else None
-    return holder if holder is not None and holder == str(user.pk) else None
+    if session is None or session.get(SESSION_KEY) != str(user.pk) or not session.session_key:
+        return None
+    return LinkHolder(user_id=str(user.pk), session_tag=session_tag(session.session_key))
 
 
-def signed_download_url(*, holder: str, document_id: int, storage_name: str,
+def signed_download_url(*, holder: LinkHolder, document_id: int, storage_name: str,
                         content_type: str, filename: str, invoice_id: int | None = None) -> str:
     """`/telechargement/<token>/` for that stored file, valid DOWNLOAD_LINK_MAX_AGE seconds
-    for the sessions of the user `holder`. Only to be called once the caller checked that
-    this user may download the document (the list's selector and rule)."""
-    payload = {"d": document_id, "u": holder, "n": storage_name, "c": content_type,
-               "f": filename}
+    in the holder's session. Only to be called once the caller checked that this user may
+    download the document (the list's selector and rule)."""
+    payload = {"d": document_id, "u": holder.user_id, "s": holder.session_tag,
+               "n": storage_name, "c": content_type, "f": filename}
     if invoice_id is not None:
         payload["i"] = invoice_id
     return reverse("signed-download", args=[signing.dumps(payload, salt=SALT, compress=True)])
@@ -84,7 +104,7 @@ def document_download_name(document: Document) -> str:
 def document_link(document: Document, *, request) -> str:
     """The link a list gives for a document it shows: signed for a browser session, else the
     checked download endpoint."""
-    holder = link_holder_id(request)
+    holder = link_holder(request)
     if holder is None or not document.file:
         return reverse("api:document-download", args=[document.pk])
     return signed_download_url(

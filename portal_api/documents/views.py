@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from rest_framework.decorators import action
@@ -12,7 +15,7 @@ from portal_api.common.api import ScopedReadOnlyViewSet
 
 from . import selectors
 from .filters import DocumentFilter
-from .links import checked_url, document_download_name, read_token
+from .links import checked_url, document_download_name, read_token, session_tag
 from .models import Document
 from .serializers import DocumentSerializer
 
@@ -63,22 +66,27 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
 
 @require_safe
 def signed_download(request, token: str):
-    """`/telechargement/<token>/`: a file behind a signed link a list issued (links.py). No
-    database query: the signature, its age and the session's user id, then the file, streamed
-    as an attachment. Tampered token or another user's session: 404. No session: the login
-    page, back here afterwards. Expired link, or file gone from the storage: the checked
-    endpoint, which checks the selector and the rule again (and renders a missing invoice PDF
-    again)."""
+    """`/telechargement/<token>/`: a file behind a signed link a list issued (links.py), served
+    without reading the database or the session store when the request carries the session
+    the link was issued to: the signature, its age and the session cookie's tag, then the file,
+    streamed as an attachment. Tampered token: 404. Otherwise the session is read: none, the
+    login page (back here afterwards); another user's, 404; the same user's other session, the
+    checked endpoint. An expired link, or a file gone from the storage, goes to the checked
+    endpoint too, which checks the selector and the rule again (and renders a missing invoice
+    PDF again)."""
     try:
         payload, fresh = read_token(token)
-        holder, storage_name = str(payload["u"]), payload["n"]
+        holder, tag, storage_name = str(payload["u"]), payload["s"], payload["n"]
     except (signing.BadSignature, KeyError, TypeError):
         raise Http404 from None
-    session_user = request.session.get(SESSION_KEY)
-    if session_user is None:
-        return redirect_to_login(request.get_full_path())
-    if session_user != holder:
-        raise Http404
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not cookie or not constant_time_compare(session_tag(cookie), tag):
+        session_user = request.session.get(SESSION_KEY)
+        if session_user is None:
+            return redirect_to_login(request.get_full_path())
+        if session_user != holder:
+            raise Http404
+        return redirect(checked_url(payload))
     if not fresh:
         return redirect(checked_url(payload))
     try:
@@ -88,4 +96,5 @@ def signed_download(request, token: str):
     response = FileResponse(handle, as_attachment=True, filename=payload.get("f") or None,
                             content_type=payload.get("c") or "application/octet-stream")
     response["Cache-Control"] = "private, no-store"
+    patch_vary_headers(response, ["Cookie"])
     return response
