@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from portal_api.documents.links import LinkHolder, link_holder, signed_download_url
+from portal_api.documents.links import link_holder, signed_download_url
 
 from .models import Invoice, InvoiceLine
 
@@ -38,18 +38,13 @@ class InvoiceSerializer(serializers.ModelSerializer):
             return None
         storage_name = getattr(invoice, "pdf_storage_name", None)
         if storage_name:
-            holder = self._link_holder()
+            holder = link_holder(self.context.get("request"))
             if holder is not None:
                 return signed_download_url(
                     holder=holder, document_id=invoice.pdf_id, storage_name=storage_name,
                     content_type=invoice.pdf_content_type or "application/pdf",
                     filename=f"{invoice.number}.pdf", invoice_id=invoice.pk)
         return reverse("api:invoice-pdf", args=[invoice.pk])
-
-    def _link_holder(self) -> LinkHolder | None:
-        if "link_holder" not in self.context:  # once per response, not per row
-            self.context["link_holder"] = link_holder(self.context.get("request"))
-        return self.context["link_holder"]
 
 
 class InvoiceDetailSerializer(InvoiceSerializer):

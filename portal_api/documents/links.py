@@ -52,6 +52,13 @@ def link_holder(request) -> LinkHolder | None:
     session): they keep the checked endpoints, a signed link would not work for them."""
     if request is None:
         return None
+    # Once per request, not once per row of the list that asks (an HMAC each time).
+    if not hasattr(request, "_portal_link_holder"):
+        request._portal_link_holder = _link_holder(request)
+    return request._portal_link_holder
+
+
+def _link_holder(request) -> LinkHolder | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
