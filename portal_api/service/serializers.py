@@ -13,6 +13,7 @@ from portal_api.billing.selectors import contract_list
 from portal_api.catalog.models import Article
 from portal_api.catalog.selectors import article_list
 from portal_api.common.money import round_money
+from portal_api.common.serializers import choice_labels, person_ref
 
 from . import selectors
 from .models import (
@@ -103,24 +104,11 @@ class InterventionCanSerializer(serializers.Serializer):
     sign = serializers.BooleanField()
 
 
-def person(user) -> dict | None:
-    return {"id": user.pk, "name": user.get_full_name() or user.email} if user else None
-
-
 def equipment_ref(equipment: Equipment | None) -> dict | None:
     if equipment is None:
         return None
     label = equipment.label or " ".join(p for p in (equipment.brand, equipment.model) if p)
     return {"id": equipment.pk, "serial_number": equipment.serial_number, "label": label}
-
-
-def _labels(context: dict, key: str, choices) -> dict:
-    """Status labels translated once per request (get_*_display() re-translates the lazy
-    choices on every call)."""
-    labels = context.setdefault(key, {})
-    if not labels:
-        labels.update((value, str(label)) for value, label in choices)
-    return labels
 
 
 def intervention_document_url(intervention, document) -> str:
@@ -204,7 +192,8 @@ class TicketSerializer(serializers.ModelSerializer):
                   "intervention", "created_at", "closed_at", "attachments_count"]
 
     def get_status_label(self, ticket) -> str:
-        return _labels(self.context, "_ticket_status_labels", TicketStatus.choices)[ticket.status]
+        labels = choice_labels(self.context, "_ticket_status_labels", TicketStatus.choices)
+        return labels[ticket.status]
 
     @extend_schema_field(EquipmentRefSerializer(allow_null=True))
     def get_equipment(self, ticket):
@@ -216,7 +205,7 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RefSerializer(allow_null=True))
     def get_requester(self, ticket):
-        return person(ticket.requester)
+        return person_ref(ticket.requester)
 
     @extend_schema_field(ContactRefSerializer(allow_null=True))
     def get_reply_to(self, ticket):
@@ -231,7 +220,7 @@ class TicketSerializer(serializers.ModelSerializer):
         intervention = ticket.intervention
         if intervention is None:
             return None
-        labels = _labels(self.context, "_intervention_status_labels",
+        labels = choice_labels(self.context, "_intervention_status_labels",
                          InterventionStatus.choices)
         return {"id": intervention.pk, "number": intervention.number,
                 "status": intervention.status, "status_label": labels[intervention.status],
@@ -258,7 +247,7 @@ class TicketDetailSerializer(TicketSerializer):
 
     @extend_schema_field(TimelineSerializer(many=True))
     def get_timeline(self, ticket):
-        labels = _labels(self.context, "_ticket_status_labels", TicketStatus.choices)
+        labels = choice_labels(self.context, "_ticket_status_labels", TicketStatus.choices)
         return [{"at": e.created_at, "status": e.status, "status_label": labels[e.status],
                  "message": e.message} for e in ticket.events.all()]
 
@@ -331,7 +320,7 @@ class InterventionSerializer(serializers.ModelSerializer):
                   "signed_at", "report_url", "can"]
 
     def get_status_label(self, intervention) -> str:
-        labels = _labels(self.context, "_intervention_status_labels",
+        labels = choice_labels(self.context, "_intervention_status_labels",
                          InterventionStatus.choices)
         return labels[intervention.status]
 
@@ -359,7 +348,7 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RefSerializer(many=True))
     def get_technicians(self, intervention):
-        return [person(user) for user in intervention.technicians.all()]
+        return [person_ref(user) for user in intervention.technicians.all()]
 
     def get_report_url(self, intervention) -> str | None:
         # Signed: the report exists, or is rendered on the spot by the download.
@@ -457,18 +446,18 @@ class InterventionDetailSerializer(InterventionSerializer):
 
     @extend_schema_field(TimeEntryItemSerializer(many=True))
     def get_time_entries(self, intervention):
-        labels = _labels(self.context, "_time_kind_labels", TimeEntryKind.choices)
-        return [{"id": e.pk, "technician": person(e.technician), "kind": e.kind,
+        labels = choice_labels(self.context, "_time_kind_labels", TimeEntryKind.choices)
+        return [{"id": e.pk, "technician": person_ref(e.technician), "kind": e.kind,
                  "kind_label": labels.get(e.kind, e.kind), "date": e.date,
                  "hours": str(e.hours), "comment": e.comment}
                 for e in intervention.time_entries.all()]
 
     @extend_schema_field(ExpenseItemSerializer(many=True))
     def get_expenses(self, intervention):
-        labels = _labels(self.context, "_expense_kind_labels", ExpenseKind.choices)
+        labels = choice_labels(self.context, "_expense_kind_labels", ExpenseKind.choices)
         # A receipt has a link only for who may download it (the documents he may see).
         visible = {d.pk for d in self.context.get("documents", ())}
-        return [{"id": e.pk, "technician": person(e.technician), "kind": e.kind,
+        return [{"id": e.pk, "technician": person_ref(e.technician), "kind": e.kind,
                  "kind_label": labels.get(e.kind, e.kind), "date": e.date,
                  "amount": str(e.amount), "comment": e.comment,
                  "receipt_url": (intervention_document_url(intervention, e.receipt)
