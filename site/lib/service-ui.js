@@ -1,9 +1,33 @@
 // Pieces shared by the service widgets (requests, interventions): status badges, file sizes,
-// download lists and a multipart POST with upload progress.
-import { ApiError } from "./api.js";
+// download lists, the detail panel of a list, and a multipart POST with upload progress.
+import { ApiError, api } from "./api.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import "./i18n-service.js";
+
+// A list widget's detail panel (list.panel): loads one item of list.endpoint with loading and
+// error states, and shows the card that build(item, close) returns; the close button gives
+// the focus back to the row's "details" button.
+export async function openDetail(list, id, build) {
+  list.panel.replaceChildren(list.stateNode("loading", t("loading")));
+  let item;
+  try {
+    item = await api(`${list.endpoint}${encodeURIComponent(id)}/`);
+  } catch (error) {
+    list.panel.replaceChildren(list.stateNode("error", error.message));
+    return;
+  }
+  const close = el("button", { type: "button", class: "button button--small", "data-action": "close", text: t("svcClose") });
+  close.addEventListener("click", () => {
+    list.panel.replaceChildren();
+    const row = list.results.querySelector(`tr[data-id="${item.id}"] [data-action=details]`);
+    if (row) row.focus();
+  });
+  const card = build(item, close);
+  list.panel.replaceChildren(card);
+  card.scrollIntoView({ block: "nearest" });
+  close.focus();
+}
 
 export const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, key) => vars[key] ?? "");
 

@@ -9,7 +9,7 @@ import { date, dateTime, money, number } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-service.js";
 import { PortalList } from "../lib/portal-list.js";
-import { INTERVENTION_STATUSES, downloadList, equipmentText, facts, fill, interventionStatusBadge, numberedTitle } from "../lib/service-ui.js";
+import { INTERVENTION_STATUSES, downloadList, equipmentText, facts, fill, interventionStatusBadge, numberedTitle, openDetail } from "../lib/service-ui.js";
 
 // Units as a quantity shows them ("2,5 h"); a piece needs none.
 const UNITS = { u: "", m2: "m²" };
@@ -102,52 +102,38 @@ class PortalInterventionList extends PortalList {
     return cell;
   }
 
-  async showDetail(id) {
-    this.panel.replaceChildren(this.stateNode("loading", t("loading")));
-    let item;
-    try {
-      item = await api(`${this.endpoint}${encodeURIComponent(id)}/`);
-    } catch (error) {
-      this.panel.replaceChildren(this.stateNode("error", error.message));
-      return;
-    }
-    const close = el("button", { type: "button", class: "button button--small", "data-action": "close", text: t("svcClose") });
-    close.addEventListener("click", () => {
-      this.panel.replaceChildren();
-      const row = this.results.querySelector(`tr[data-id="${item.id}"] [data-action=details]`);
-      if (row) row.focus();
+  showDetail(id) {
+    return openDetail(this, id, (item, close) => {
+      const title = numberedTitle("h3", t("svcItvTitle"), item.number);
+      const contract = item.contract ? [item.contract.number, item.contract.title].filter(Boolean).join(" – ") : t("svcPerUnit");
+      const card = el("section", { class: "card service-card", "data-intervention": item.number, "aria-label": title.textContent },
+        el("div", { class: "card__header" }, el("div", { class: "service-card__title" }, title, interventionStatusBadge(item)), close),
+        facts([
+          [t("svcSite"), item.site && [item.site.name, item.site.address].filter(Boolean).join(" – ")],
+          [t("svcEquipment"), equipmentText(item.equipment), "equipment"],
+          [t("svcContract"), item.under_warranty ? `${contract} · ${t("svcWarranty")}` : contract, "contract"],
+          [t("svcPlanned"), this.window(item.planned_start, item.planned_end)],
+          [t("svcTechnicians"), (item.technicians || []).map((p) => p.name).join(", ")],
+          [t("svcFromRequest"), item.ticket && item.ticket.number],
+          [t("svcMeter"), item.meter_reading !== null && item.meter_reading !== undefined && item.meter_reading !== "" ? number(item.meter_reading, 2) : ""],
+          [t("svcSigned"), item.signed_at ? [dateTime(item.signed_at), item.signer_name].filter(Boolean).join(" · ") : "", "signed"],
+        ]));
+      if (item.description) card.append(el("h4", { text: t("svcItvReason") }), el("p", { class: "service-text", text: item.description }));
+      card.append(el("h4", { text: t("svcTimes") }), this.times(item));
+      card.append(el("h4", { text: t("svcWorkDone") }),
+        item.work_done ? el("p", { class: "service-text", "data-field": "work_done", text: item.work_done }) : el("p", { class: "muted", text: t("svcNothingYet") }));
+      if (item.comments) card.append(el("h4", { text: t("svcComments") }), el("p", { class: "service-text", text: item.comments }));
+      card.append(el("h4", { text: t("svcLines") }), this.lines(item.lines || []));
+      const documents = (item.documents || []).filter((doc) => doc.kind !== "intervention_report" || !item.report_url);
+      card.append(el("h4", { text: t("svcDocuments") }),
+        documents.length ? downloadList(documents) : el("p", { class: "muted", text: t("svcNoDocuments") }));
+      if (item.report_url) {
+        card.append(el("div", { class: "toolbar service-report" },
+          el("a", { class: "button button--primary", href: item.report_url, download: "", "data-action": "report",
+            text: t("svcReport"), "aria-label": fill(t("svcReportFor"), { number: item.number }) })));
+      }
+      return card;
     });
-    const title = numberedTitle("h3", t("svcItvTitle"), item.number);
-    const contract = item.contract ? [item.contract.number, item.contract.title].filter(Boolean).join(" – ") : t("svcPerUnit");
-    const card = el("section", { class: "card service-card", "data-intervention": item.number, "aria-label": title.textContent },
-      el("div", { class: "card__header" }, el("div", { class: "service-card__title" }, title, interventionStatusBadge(item)), close),
-      facts([
-        [t("svcSite"), item.site && [item.site.name, item.site.address].filter(Boolean).join(" – ")],
-        [t("svcEquipment"), equipmentText(item.equipment), "equipment"],
-        [t("svcContract"), item.under_warranty ? `${contract} · ${t("svcWarranty")}` : contract, "contract"],
-        [t("svcPlanned"), this.window(item.planned_start, item.planned_end)],
-        [t("svcTechnicians"), (item.technicians || []).map((p) => p.name).join(", ")],
-        [t("svcFromRequest"), item.ticket && item.ticket.number],
-        [t("svcMeter"), item.meter_reading !== null && item.meter_reading !== undefined && item.meter_reading !== "" ? number(item.meter_reading, 2) : ""],
-        [t("svcSigned"), item.signed_at ? [dateTime(item.signed_at), item.signer_name].filter(Boolean).join(" · ") : "", "signed"],
-      ]));
-    if (item.description) card.append(el("h4", { text: t("svcItvReason") }), el("p", { class: "service-text", text: item.description }));
-    card.append(el("h4", { text: t("svcTimes") }), this.times(item));
-    card.append(el("h4", { text: t("svcWorkDone") }),
-      item.work_done ? el("p", { class: "service-text", "data-field": "work_done", text: item.work_done }) : el("p", { class: "muted", text: t("svcNothingYet") }));
-    if (item.comments) card.append(el("h4", { text: t("svcComments") }), el("p", { class: "service-text", text: item.comments }));
-    card.append(el("h4", { text: t("svcLines") }), this.lines(item.lines || []));
-    const documents = (item.documents || []).filter((doc) => doc.kind !== "intervention_report" || !item.report_url);
-    card.append(el("h4", { text: t("svcDocuments") }),
-      documents.length ? downloadList(documents) : el("p", { class: "muted", text: t("svcNoDocuments") }));
-    if (item.report_url) {
-      card.append(el("div", { class: "toolbar service-report" },
-        el("a", { class: "button button--primary", href: item.report_url, download: "", "data-action": "report",
-          text: t("svcReport"), "aria-label": fill(t("svcReportFor"), { number: item.number }) })));
-    }
-    this.panel.replaceChildren(card);
-    card.scrollIntoView({ block: "nearest" });
-    close.focus();
   }
 
   window(start, end) {

@@ -4,14 +4,13 @@
 // "Nouvelle demande" button leads to the request_page attribute when the user may ask for one
 // (the list's can.create). ?ticket=<id> in the address opens that request. Data from
 // /api/v1/tickets/.
-import { api } from "../lib/api.js";
 import { el } from "../lib/dom.js";
 import { date, dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-service.js";
 import { PortalList } from "../lib/portal-list.js";
 import {
-  TICKET_STATUSES, downloadList, equipmentText, facts, fill, interventionStatusBadge, numberedTitle, ticketStatusBadge, urgentBadge,
+  TICKET_STATUSES, downloadList, equipmentText, facts, fill, interventionStatusBadge, numberedTitle, openDetail, ticketStatusBadge, urgentBadge,
 } from "../lib/service-ui.js";
 
 class PortalTicketList extends PortalList {
@@ -86,53 +85,39 @@ class PortalTicketList extends PortalList {
     return el("span", { class: "service-intervention", "data-intervention": intervention.number }, `${intervention.number}${when}`);
   }
 
-  async showDetail(id) {
-    this.panel.replaceChildren(this.stateNode("loading", t("loading")));
-    let ticket;
-    try {
-      ticket = await api(`${this.endpoint}${encodeURIComponent(id)}/`);
-    } catch (error) {
-      this.panel.replaceChildren(this.stateNode("error", error.message));
-      return;
-    }
-    const close = el("button", { type: "button", class: "button button--small", "data-action": "close", text: t("svcClose") });
-    close.addEventListener("click", () => {
-      this.panel.replaceChildren();
-      const row = this.results.querySelector(`tr[data-id="${ticket.id}"] [data-action=details]`);
-      if (row) row.focus();
+  showDetail(id) {
+    return openDetail(this, id, (ticket, close) => {
+      const title = numberedTitle("h3", t("svcTicketTitle"), ticket.number);
+      const badges = el("span", { class: "service-badges" }, ticketStatusBadge(ticket));
+      if (ticket.urgent) badges.prepend(urgentBadge());
+      const equipment = ticket.equipment ? equipmentText(ticket.equipment)
+        : ticket.serial_number_typed ? `${ticket.serial_number_typed} (${t("svcTyped")})` : "";
+      const intervention = ticket.intervention
+        ? el("span", {}, `${ticket.intervention.number} `, interventionStatusBadge(ticket.intervention),
+          ticket.intervention.planned_start ? ` ${fill(t("svcPlannedOn"), { date: dateTime(ticket.intervention.planned_start) })}` : "")
+        : "";
+      const card = el("section", { class: "card service-card", "data-ticket": ticket.number, "aria-label": title.textContent },
+        el("div", { class: "card__header" }, el("div", { class: "service-card__title" }, title, badges), close),
+        facts([
+          [t("svcTicketDate"), dateTime(ticket.created_at)],
+          [t("svcEquipment"), equipment, "equipment"],
+          [t("svcSite"), ticket.site && ticket.site.name],
+          [t("svcRequester"), ticket.requester && ticket.requester.name],
+          [t("svcReplyTo"), ticket.reply_to && [ticket.reply_to.name, ticket.reply_to.email].filter(Boolean).join(" · ")],
+          [t("svcIntervention"), intervention, "intervention"],
+          [t("svcClosedAt"), dateTime(ticket.closed_at)],
+        ]),
+        el("h4", { text: t("svcDescription") }),
+        el("p", { class: "service-text", text: ticket.description }));
+      if (ticket.answer) {
+        card.append(el("div", { class: "callout service-answer", "data-field": "answer" },
+          el("p", {}, el("strong", { text: t("svcAnswer") })), el("p", { class: "service-text", text: ticket.answer })));
+      }
+      const attachments = ticket.attachments || [];
+      if (attachments.length) card.append(el("h4", { text: fill(t("svcAttachmentsCount"), { count: attachments.length }) }), downloadList(attachments));
+      card.append(el("h4", { text: t("svcTimeline") }), this.timeline(ticket.timeline || []));
+      return card;
     });
-    const title = numberedTitle("h3", t("svcTicketTitle"), ticket.number);
-    const badges = el("span", { class: "service-badges" }, ticketStatusBadge(ticket));
-    if (ticket.urgent) badges.prepend(urgentBadge());
-    const equipment = ticket.equipment ? equipmentText(ticket.equipment)
-      : ticket.serial_number_typed ? `${ticket.serial_number_typed} (${t("svcTyped")})` : "";
-    const intervention = ticket.intervention
-      ? el("span", {}, `${ticket.intervention.number} `, interventionStatusBadge(ticket.intervention),
-        ticket.intervention.planned_start ? ` ${fill(t("svcPlannedOn"), { date: dateTime(ticket.intervention.planned_start) })}` : "")
-      : "";
-    const card = el("section", { class: "card service-card", "data-ticket": ticket.number, "aria-label": title.textContent },
-      el("div", { class: "card__header" }, el("div", { class: "service-card__title" }, title, badges), close),
-      facts([
-        [t("svcTicketDate"), dateTime(ticket.created_at)],
-        [t("svcEquipment"), equipment, "equipment"],
-        [t("svcSite"), ticket.site && ticket.site.name],
-        [t("svcRequester"), ticket.requester && ticket.requester.name],
-        [t("svcReplyTo"), ticket.reply_to && [ticket.reply_to.name, ticket.reply_to.email].filter(Boolean).join(" · ")],
-        [t("svcIntervention"), intervention, "intervention"],
-        [t("svcClosedAt"), dateTime(ticket.closed_at)],
-      ]),
-      el("h4", { text: t("svcDescription") }),
-      el("p", { class: "service-text", text: ticket.description }));
-    if (ticket.answer) {
-      card.append(el("div", { class: "callout service-answer", "data-field": "answer" },
-        el("p", {}, el("strong", { text: t("svcAnswer") })), el("p", { class: "service-text", text: ticket.answer })));
-    }
-    const attachments = ticket.attachments || [];
-    if (attachments.length) card.append(el("h4", { text: fill(t("svcAttachmentsCount"), { count: attachments.length }) }), downloadList(attachments));
-    card.append(el("h4", { text: t("svcTimeline") }), this.timeline(ticket.timeline || []));
-    this.panel.replaceChildren(card);
-    card.scrollIntoView({ block: "nearest" });
-    close.focus();
   }
 
   timeline(events) {
