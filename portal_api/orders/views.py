@@ -23,7 +23,7 @@ from .serializers import (
 
 
 def _person(user) -> str:
-    return (user.get_full_name() or user.email) if user else ""
+    return str(user) if user else ""
 
 
 def _total(order, field):

@@ -79,7 +79,6 @@ class InterventionAdminForm(PortalAdminForm):
             technicians.queryset = (
                 User.objects.filter(technician_profile__active=True) | assigned
             ).distinct().order_by("last_name", "first_name")
-            technicians.label_from_instance = lambda user: user.get_full_name() or user.email
         if self.instance.pk and self.instance.is_locked:
             for name in SHEET_FIELDS:
                 if name in self.fields:
@@ -117,10 +116,6 @@ def technician_choices(*, keep=()):
     if keep:
         queryset = queryset | User.objects.filter(pk__in=keep)
     return queryset.distinct().order_by("last_name", "first_name", "email")
-
-
-def technician_label(user) -> str:
-    return user.get_full_name() or user.email
 
 
 def add_service_error(form: forms.Form, error: ServiceError) -> None:
@@ -171,7 +166,6 @@ class TicketConvertForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         self.fields["technicians"].queryset = technician_choices()
-        self.fields["technicians"].label_from_instance = technician_label
         self.fields["site"].queryset = Site.objects.filter(client_account=account).filter(
             active=True) | Site.objects.filter(pk=ticket.site_id)
         self.fields["equipment"].queryset = (

@@ -272,7 +272,7 @@ class TicketTimelinePanel(_ReadOnlyPanel):
                         "at": format_display(event.created_at),
                         "status": event.get_status_display(),
                         "message": event.message,
-                        "actor": (actor.get_full_name() or actor.email) if actor else "",
+                        "actor": str(actor) if actor else "",
                     })
             context["events"] = rows
             return context

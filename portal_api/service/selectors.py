@@ -153,7 +153,7 @@ def intervention_report_context(*, intervention: Intervention) -> dict:
         "equipment": intervention.equipment,
         "contract": intervention.contract,
         "ticket": getattr(intervention, "ticket", None),
-        "technicians": [t.get_full_name() or t.email for t in intervention.technicians.all()],
+        "technicians": [str(t) for t in intervention.technicians.all()],
         "lines": lines,
         "total_excl_tax": round_money(sum((line.total_excl_tax for line in lines), Decimal(0))),
         "time_entries": list(intervention.time_entries.all()),

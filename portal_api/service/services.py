@@ -240,7 +240,7 @@ def _check_technicians(technicians: Iterable[User]) -> list[User]:
         profile = getattr(user, "technician_profile", None) if user.is_staff else None
         if not (user.is_active and profile is not None and profile.active):
             raise _refuse("technicians", _("%(name)s n'est pas un technicien actif.") % {
-                "name": user.get_full_name() or user.email})
+                "name": str(user)})
     return technicians
 
 

@@ -222,7 +222,7 @@ EDIT = "service.edit_intervention_sheet"
 
 
 def _people(intervention) -> str:
-    return ", ".join(u.get_full_name() or u.email for u in intervention.technicians.all())
+    return ", ".join(str(u) for u in intervention.technicians.all())
 
 
 def _yes_no(value: bool) -> str:

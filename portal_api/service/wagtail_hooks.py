@@ -203,7 +203,7 @@ intervention_lines_panel = RelatedObjectsPanel(
 )
 time_entries_panel = RelatedObjectsPanel(
     "time_entries",
-    ["date", Cell(lambda e: e.technician.get_full_name() or e.technician.email,
+    ["date", Cell(lambda e: str(e.technician),
                   _("Technicien")),
      "kind", Cell("hours", quantity=True), "comment"],
     heading=_("Saisies horaires"),
@@ -212,7 +212,7 @@ time_entries_panel = RelatedObjectsPanel(
 )
 expenses_panel = RelatedObjectsPanel(
     "expenses",
-    ["date", Cell(lambda e: e.technician.get_full_name() or e.technician.email,
+    ["date", Cell(lambda e: str(e.technician),
                   _("Technicien")),
      "kind", Cell("amount", money=True), "comment",
      Cell(lambda e: e.receipt.title if e.receipt else "", _("Justificatif"))],
@@ -238,7 +238,7 @@ class InterventionViewSet(PortalSnippetViewSet):
         Column("planned_start", label=_("Début prévu"), sort_key="planned_start"),
         Column("technician_names", label=_("Techniciens"),
                accessor=lambda i: ", ".join(
-                   t.get_full_name() or t.email for t in i.technicians.all())),
+                   str(t) for t in i.technicians.all())),
         YesNoColumn("under_warranty", label=_("Garantie")),
         StatusFlagColumn("signed_at", label=_("Signature"), true_label=_("Signé"),
                          accessor=lambda i: i.signed_at is not None),
