@@ -11,4 +11,8 @@ def portal(request):
         "brand": SimpleLazyObject(lambda: BrandingSettings.load(request_or_site=request)),
         "portal_has_extranet": bool(user and rules.test_rule("access_extranet", user)),
         "portal_has_intranet": bool(user and rules.test_rule("access_intranet", user)),
+        # The back office's door (the back-office role groups carry it): a technician, staff
+        # without such a group, has no admin and sees no link to it.
+        "portal_has_admin": bool(user and user.is_authenticated
+                                 and user.has_perm("wagtailadmin.access_admin")),
     }

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import cms_api_router
 from portal_api.accounts import urls as accounts_urls
+from portal_api.common.views import ApiDocsView
 from portal_api.documents.views import signed_download
 
 urlpatterns = [
@@ -16,7 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Short-lived signed links to stored files, issued by the lists (portal_api/documents/links.py).
     path("telechargement/<str:token>/", signed_download, name="signed-download"),
     path("", include(accounts_urls)),

@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from portal_api.accounts import roles
 from portal_api.accounts.factories import (
     ClientAccountFactory,
     PortalProfileFactory,
@@ -9,6 +10,7 @@ from portal_api.accounts.factories import (
     UserFactory,
 )
 from portal_api.accounts.models import PortalRole
+from portal_api.accounts.services import staff_role_grant
 
 
 @pytest.fixture
@@ -60,9 +62,47 @@ def julie(db):
 
 
 @pytest.fixture
+def team_lead(db):
+    """Thomas Petit, team-lead technician: sees every intervention."""
+    return TechnicianProfileFactory(
+        user=StaffFactory(email="thomas.petit@atelier-portal.fr", first_name="Thomas",
+                          last_name="Petit"),
+        can_see_all_interventions=True,
+    ).user
+
+
+def _back_office(email: str, role: str):
+    return staff_role_grant(user=StaffFactory(email=email), role=role)
+
+
+@pytest.fixture
 def dispatcher(db):
-    """Back-office staff, not a technician."""
-    return StaffFactory(email="dispatch@atelier-portal.fr")
+    """Back office, the dispatcher role (Action Center): not a technician."""
+    return _back_office("dispatch@atelier-portal.fr", roles.DISPATCHER)
+
+
+@pytest.fixture
+def sales_admin(db):
+    """Back office, sales administration: orders, invoices, contracts."""
+    return _back_office("adv@atelier-portal.fr", roles.SALES)
+
+
+@pytest.fixture
+def content_editor(db):
+    """Back office, the content editor: pages, procedures, documents."""
+    return _back_office("redaction@atelier-portal.fr", roles.EDITOR)
+
+
+@pytest.fixture
+def administrator(db):
+    """Back office, the administrator role (a group, not a superuser)."""
+    return _back_office("admin@atelier-portal.fr", roles.ADMINISTRATOR)
+
+
+@pytest.fixture
+def staff_without_role(db):
+    """A staff user holding no role: reaches nothing."""
+    return StaffFactory(email="sans-role@atelier-portal.fr")
 
 
 @pytest.fixture
@@ -77,3 +117,13 @@ def api_as(api_client):
         return api_client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no rate-limit count (settings.THROTTLE_CACHE, a cache of its own
+    in the test settings): one test's calls never throttle another's."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.THROTTLE_CACHE].clear()

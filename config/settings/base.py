@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,7 +69,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy with a nonce per response, and Permissions-Policy (see below).
+    "portal_api.common.middleware.PortalCSPMiddleware",
+    "portal_api.common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/: a body over the limit is a 413 in the API's error shape before anything reads it.
+    "portal_api.common.middleware.ApiRequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,9 +83,57 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The login and password-reset forms past their rate: a 429 page (REST_FRAMEWORK's rates).
+    "portal_api.common.throttling.FormThrottleMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Security headers. Content-Security-Policy (django-csp): scripts and styles from our origin,
+# inline ones only with the response's nonce (base.html's import map and brand colours);
+# images also as data: and blob: (signature pad, photo previews); nothing from elsewhere
+# unless listed in CSP_MEDIA_ORIGINS (public media on object storage, for instance).
+_CSP_MEDIA = env_list("CSP_MEDIA_ORIGINS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:", *_CSP_MEDIA],
+        "media-src": [SELF, *_CSP_MEDIA],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin (/admin/, portal_api/common/middleware.py) is Wagtail's markup, not ours,
+# and Wagtail 8 is not written for a nonce policy: its form widgets print inline scripts
+# (the date and time choosers' `<script>initDateChooser(…)</script>`, rendered without the
+# request, so no nonce can reach them), its editor's bundle adds inline scripts and styles,
+# and its templates (and our admin hooks) carry inline styles. There, inline scripts and
+# styles are allowed ('unsafe-inline', which a nonce in the same directive would cancel, hence
+# none); everything else stays as strict as on the site: nothing loaded from or sent to
+# another origin, no eval, no plugins. The admin is reachable by logged-in staff only, and
+# Django's autoescaping stays the defence against injected markup there. Its page previews
+# frame the admin itself.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browser features the portal never uses are denied to it and to anything it would embed
+# (a photo is taken with <input capture>, the phone's camera application, not in the page).
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), display-capture=(), geolocation=(), "
+                      "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -138,8 +193,11 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# Both login forms (portal and Wagtail admin) post the e-mail as "username".
+# Both login forms (portal and Wagtail admin) post the e-mail as "username"; axes counts it
+# trimmed and case-folded, so that every spelling of an address is one account (one lockout).
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "portal_api.accounts.identifiers.axes_username"
+WAGTAILADMIN_USER_LOGIN_FORM = "portal_api.accounts.forms.AdminLoginForm"
 # Per account, not per IP: a client company's users often share one office IP behind NAT, and
 # locking the IP would lock them all out because of one colleague's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -214,6 +272,16 @@ CATALOG_LOW_STOCK_THRESHOLD = 5
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "10"))
 UPLOAD_IMAGE_MAX_SIDE = 2560
+# Decompression bombs: an image whose header announces more pixels than this is refused before
+# anything is decoded (50 million: a 50-megapixel phone photo, 8160 × 6120, passes; 9000 × 9000
+# does not); and the pixels that one request decodes in all (JPEGs are decoded at a reduced
+# scale when large): ten 12-megapixel phone photos fit.
+UPLOAD_IMAGE_MAX_PIXELS = int(os.environ.get("UPLOAD_IMAGE_MAX_PIXELS", "50000000"))
+UPLOAD_REQUEST_MAX_PIXELS = int(os.environ.get("UPLOAD_REQUEST_MAX_PIXELS", "150000000"))
+# The largest API request with files (multipart): every file at its largest, plus the form
+# fields. A larger body is a 413 before it is read (portal_api/common/middleware.py).
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get(
+    "UPLOAD_MAX_REQUEST_BYTES", str(UPLOAD_MAX_FILES * UPLOAD_MAX_BYTES + 1024 * 1024)))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Atelier Portal"
@@ -233,13 +301,17 @@ WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to the outside from the admin
+# Nor avatars from Gravatar (it would learn a hash of each staff e-mail, and the policy below
+# allows no image from elsewhere): Wagtail's default avatar, or the one a user uploads.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: an anonymous call then gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first: an anonymous call then gets 401 with WWW-Authenticate, not 403. Its
+        # failures are counted per IP (the `token_failure` rate).
+        "portal_api.common.throttling.PortalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -249,12 +321,39 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The OpenAPI schema: error answers, exports and file types added centrally.
+    "DEFAULT_SCHEMA_CLASS": "portal_api.common.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal_api.common.errors.exception_handler",
+    # OPTIONS: name, description, media types and the Allow header; no data.
+    "DEFAULT_METADATA_CLASS": "portal_api.common.metadata.PortalMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # ?format=xlsx is our export switch (XlsxExportMixin), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
+    # Rate limits (portal_api/common/throttling.py, docs/operations.md "Rate limits"): every
+    # call per user / per anonymous IP, and the stricter scopes that views name.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal_api.common.throttling.AnonThrottle",
+        "portal_api.common.throttling.UserThrottle",
+        "portal_api.common.throttling.ActionThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        scope: os.environ.get(f"THROTTLE_{scope.upper()}", rate) for scope, rate in {
+            "anon": "60/minute",  # per IP, every API call without credentials
+            "user": "600/minute",  # per user: the widgets of a page, an ERP's sync
+            "ticket_create": "20/hour",  # per user: each request e-mails the staff
+            "upload": "120/hour",  # per user: photo and document uploads, receipts
+            "invitation": "20/hour",  # per user: each invitation sends an e-mail
+            "token_failure": "30/hour",  # per IP: calls with a wrong API token
+            "login": "50/hour",  # per IP: failed logins, portal and admin (axes: per account)
+            "password_reset": "5/hour",  # per IP and per address: reset e-mails
+        }.items()
+    },
+    # How many reverse proxies append to X-Forwarded-For in front of the app: the client IP
+    # that the rates count is the one they saw. 0: REMOTE_ADDR (a spoofed header is ignored).
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
 }
+# The cache holding the rate-limit counts: Redis (shared by every web node) with REDIS_URL.
+THROTTLE_CACHE = "default"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier Portal API",
     "DESCRIPTION": "Extranet clients et intranet techniciens : ressources du portail.",
@@ -265,6 +364,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The public schema is the portal API (/api/v1/) only: see portal_api/common/schema.py.
+    "PREPROCESSING_HOOKS": ["portal_api.common.schema.public_api_endpoints"],
+    # Separate components for what a client sends and what it receives (ids and computed
+    # fields read-only, never inputs).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON (what the widgets and clients send); uploads declare
+    # multipart/form-data themselves. DRF also parses forms, which are not part of the API.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Several models have a `status` (or `kind`): one enum name each, not a hashed one.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "portal_api.orders.models.OrderStatus",
+        "InvoiceStatusEnum": "portal_api.billing.models.InvoiceStatus",
+        "TicketStatusEnum": "portal_api.service.models.TicketStatus",
+        "InterventionStatusEnum": "portal_api.service.models.InterventionStatus",
+        "ExportStatusEnum": "portal_api.exports.models.ExportStatus",
+        "ExportKindEnum": "portal_api.exports.models.ExportKind",
+        "DocumentKindEnum": "portal_api.documents.models.DocumentKind",
+        "ArticleKindEnum": "portal_api.catalog.models.ArticleKind",
+        "TimeEntryKindEnum": "portal_api.service.models.TimeEntryKind",
+        "ExpenseKindEnum": "portal_api.service.models.ExpenseKind",
+    },
 }
 
 # Celery: with REDIS_URL the tasks go to a worker; without it (the embedded default) they run

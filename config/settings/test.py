@@ -22,3 +22,13 @@ STORAGES["private"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": tempfile.mkdtemp(prefix="atelier-private-"), "base_url": None},
 }
+
+# Rate-limit counts in a cache of their own, emptied before each test (tests/conftest.py) so
+# that one test's calls never throttle another's; never Redis, which emptying would flush.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    **(CACHES if REDIS_URL else {}),  # noqa: F405
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                 "LOCATION": "throttle"},
+}
+THROTTLE_CACHE = "throttle"

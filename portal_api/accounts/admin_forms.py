@@ -4,6 +4,7 @@ Wagtail's user screens adapted to our user model (login by e-mail, phone, staff 
 import json
 
 from django import forms
+from django.db.models import Case, IntegerField, When
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,9 @@ from wagtail.users.views.users import UserViewSet
 
 from portal_api.common.admin_forms import PortalAdminForm
 
-from .models import PORTAL_RIGHTS, ROLE_PRESETS, PortalRole, User
+from . import roles
+from .models import PORTAL_RIGHTS, ROLE_PRESETS, PortalProfile, PortalRole, User
+from .signals import CLIENTS_GROUP, TECHNICIANS_GROUP
 
 
 class ClientAccountAdminForm(PortalAdminForm):
@@ -167,8 +170,21 @@ class TechnicianProfileAdminForm(PortalAdminForm):
 # ---------------------------------------------------------------------------------------------
 
 
+def group_label(group) -> str:
+    """A back-office role's group by its role (label and what it gives); the audience groups
+    say that they follow the profiles."""
+    role = roles.STAFF_ROLES.get(roles.ROLE_BY_GROUP.get(group.name, ""))
+    if role is not None:
+        return f"{role.label} — {role.description}"
+    if group.name in (CLIENTS_GROUP, TECHNICIANS_GROUP):
+        return _("%(group)s (automatique : suit l'accès portail ou la fiche technicien)") % {
+            "group": group.name}
+    return group.name
+
+
 class _PortalUserFormMixin:
-    """Our user has no username: e-mail is the login. A superuser is always staff."""
+    """Our user has no username: e-mail is the login. A superuser is always staff, and so is
+    whoever holds a back-office role (roles.py); a portal user holds none."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,13 +193,38 @@ class _PortalUserFormMixin:
                 "Personnel de l'entreprise (administration, techniciens). Décoché : "
                 "utilisateur du portail client, à rattacher à un client par un accès portail."
             )
+        groups = self.fields.get("groups")
+        if groups is not None:
+            # The roles first, each with what it gives.
+            groups.queryset = groups.queryset.annotate(
+                is_role=Case(When(name__in=list(roles.ROLE_BY_GROUP), then=0), default=1,
+                             output_field=IntegerField()),
+            ).order_by("is_role", "name")
+            groups.label_from_instance = group_label
+            groups.label = _("Rôles du personnel et groupes")
+            groups.help_text = _(
+                "Un rôle ouvre l'administration à ce membre du personnel, pour ce que le rôle "
+                "permet. Les techniciens tiennent leur rôle de leur fiche technicien (Service → "
+                "Techniciens), pas d'un groupe."
+            )
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
+    def clean(self):
+        cleaned = super().clean()
+        held = [g for g in cleaned.get("groups") or () if g.name in roles.ROLE_BY_GROUP]
+        if held and self.instance.pk and PortalProfile.objects.filter(
+                user_id=self.instance.pk).exists():
+            self.add_error("groups", _(
+                "Un utilisateur du portail client ne peut pas avoir de rôle du personnel."))
+        return cleaned
+
     def save(self, commit=True):
         user = super().save(commit=False)
-        if user.is_superuser:
+        holds_role = any(g.name in roles.ROLE_BY_GROUP
+                         for g in self.cleaned_data.get("groups") or ())
+        if user.is_superuser or holds_role:
             user.is_staff = True
         if commit:
             user.save()

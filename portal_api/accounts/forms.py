@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from .identifiers import login_identifier
 from .rules import portal_profile_of
 
 
@@ -30,6 +32,10 @@ class PortalAuthenticationForm(AuthenticationForm):
         ),
     }
 
+    def clean_username(self):
+        # One spelling per account for authentication and for django-axes' counts.
+        return login_identifier(self.cleaned_data.get("username"))
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.is_staff:
@@ -40,6 +46,14 @@ class PortalAuthenticationForm(AuthenticationForm):
         if portal_profile_of(user) is None:
             raise forms.ValidationError(self.error_messages["company_inactive"],
                                         code="company_inactive")
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """The Wagtail admin's login (settings.WAGTAILADMIN_USER_LOGIN_FORM): the same
+    normalised identifier as the portal's, so that one lockout covers both forms."""
+
+    def clean_username(self):
+        return login_identifier(self.cleaned_data.get("username"))
 
 
 class PortalPasswordResetForm(PasswordResetForm):

@@ -197,7 +197,9 @@ class ColleagueSerializer(serializers.ModelSerializer):
         actor = self.context["request"].user
         return {"change_rights": actor.has_perm("accounts.change_colleague_rights", user),
                 "deactivate": user.is_active
-                and actor.has_perm("accounts.deactivate_colleague", user)}
+                and actor.has_perm("accounts.deactivate_colleague", user),
+                "reactivate": not user.is_active
+                and actor.has_perm("accounts.reactivate_colleague", user)}
 
 
 class ColleagueInviteSerializer(serializers.Serializer):
@@ -211,6 +213,18 @@ class ColleagueInviteSerializer(serializers.Serializer):
         "required": _("Le nom est obligatoire."), "blank": _("Le nom est obligatoire."),
     })
     rights = RightCodesField(required=False, default=list)
+
+
+class ColleagueInvitationSerializer(serializers.Serializer):
+    """The answer to an invitation: what was asked, the same whether the address was new or
+    already had an account elsewhere (which is never revealed)."""
+
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    rights = serializers.ListField(child=serializers.CharField())
+    invitation_pending = serializers.BooleanField(
+        help_text=_("L'invitation part par e-mail ; la personne choisit son mot de passe."))
 
 
 class ColleagueRightsSerializer(serializers.Serializer):

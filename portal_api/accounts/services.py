@@ -220,10 +220,16 @@ def _require(acting_user: User, perm: str, obj=None) -> None:
 def portal_user_invite(
     *, invited_by: User, email: str, first_name: str = "", last_name: str = "",
     rights: list[str] | tuple[str, ...] | set[str] = (),
-) -> User:
+) -> User | None:
     """Invite a colleague: a portal user of the inviter's company, without a password, with
     rights among the inviter's own; the invitation e-mail (a link to choose a password) leaves
-    once the transaction has committed."""
+    once the transaction has committed. Returns the new user.
+
+    An address that already has an account outside the inviter's company (another client's
+    user, staff) is not revealed: no account is created or changed, its owner gets an e-mail
+    saying that someone tried to invite him, and None is returned, for the caller to answer
+    exactly as for a new colleague. An address of one of the inviter's own colleagues (whom he
+    sees in his list anyway) is refused as already taken."""
     from django.utils.translation import gettext as _
 
     from portal_api.common.errors import ServiceError
@@ -238,11 +244,21 @@ def portal_user_invite(
     wanted = {name: name in set(rights) for name in PORTAL_RIGHTS}
     _check_rights_within(acting_user=invited_by, current={}, wanted=wanted)
     email = User.objects.normalize_email(email.strip()).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError(
-            _("Un utilisateur avec cette adresse e-mail existe déjà."), code="email_taken",
-            fields={"email": [_("Un utilisateur avec cette adresse e-mail existe déjà.")]},
-        )
+    existing = (User.objects.select_related("portal_profile")
+                .filter(email__iexact=email).first())
+    if existing is not None:
+        profile = getattr(existing, "portal_profile", None)
+        if not existing.is_staff and profile and profile.client_account_id == company.pk:
+            raise ServiceError(
+                _("Cette personne a déjà un accès au portail : elle est dans votre liste."),
+                code="email_taken",
+                fields={"email": [_("Un de vos collègues a déjà cette adresse e-mail.")]},
+            )
+        if existing.is_active:
+            from workflows.tasks.accounts import portal_user_send_invitation_notice_task
+
+            portal_user_send_invitation_notice_task.delay_on_commit(existing.pk, invited_by.pk)
+        return None
     user = user_create(email=email, first_name=first_name.strip(), last_name=last_name.strip())
     profile = PortalProfile(user=user, client_account=company)
     for name, value in wanted.items():
@@ -287,6 +303,16 @@ def portal_user_deactivate(*, acting_user: User, user: User) -> User:
     return user
 
 
+@transaction.atomic
+def portal_user_reactivate(*, acting_user: User, user: User) -> User:
+    """A deactivated colleague may log in again, with the rights he had."""
+    _require(acting_user, "accounts.reactivate_colleague", user)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
 def portal_user_invitation_send(*, user: User, invited_by: User | None = None) -> None:
     """The invitation e-mail: a link to the page where the colleague chooses his password
     (Django's password-reset token: it stops working once the password is set)."""
@@ -315,3 +341,101 @@ def portal_user_invitation_send(*, user: User, invited_by: User | None = None) -
     subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
     body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def portal_user_invitation_notice_send(*, user: User, invited_by: User) -> None:
+    """The e-mail to an address that a client's manager tried to invite but that already has
+    an account (portal_user_invite): nothing was changed; how to log in, or whom to tell if
+    this was not expected. Nothing in the manager's answer reveals the account."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .rules import portal_profile_of
+
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    try:
+        from cms.models import BrandingSettings
+
+        brand_name = BrandingSettings.load().company_name
+    except Exception:  # no settings row yet (fresh database)
+        brand_name = ""
+    inviter_profile = portal_profile_of(invited_by)
+    context = {
+        "user": user, "invited_by": invited_by,
+        "company": inviter_profile.client_account if inviter_profile else None,
+        "login_link": f"{base}{reverse('accounts:login')}",
+        "reset_link": f"{base}{reverse('accounts:password_reset')}",
+        "brand_name": brand_name or "Atelier Portal",
+    }
+    subject = " ".join(render_to_string("accounts/email/invitation_existing_subject.txt",
+                                        context).split())
+    body = render_to_string("accounts/email/invitation_existing.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def staff_role_groups_ensure(*, apps=None) -> list:
+    """The back-office roles' groups (roles.STAFF_ROLES) with the Django/Wagtail permissions
+    each needs: created if missing, their permissions completed (never removed, so that an
+    administrator's additions stay). Run by a data migration (so that `migrate` alone gives a
+    working install) and after every `migrate` (models added later reach the administrator).
+    `apps`: the migration's historical registry, or the project's."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    from . import roles
+
+    apps = apps or global_apps
+    # Permissions are created after the migrations; a data migration needs them now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=global_apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    root_page = Page.objects.filter(depth=1).first()
+    root_collection = Collection.objects.filter(depth=1).first()
+
+    def permission(app_label: str, codename: str):
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+    groups = []
+    for role in roles.STAFF_ROLES.values():
+        if role.group is None:
+            continue
+        group, _ = Group.objects.get_or_create(name=role.group)
+        if role.all_permissions:
+            group.permissions.add(*Permission.objects.all())
+        else:
+            group.permissions.add(*(permission(*key) for key in role.permissions))
+        if root_page is not None:
+            for codename in role.page_permissions:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=permission("wagtailcore", codename))
+        if root_collection is not None:
+            for key in role.collection_permissions:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission(*key))
+        groups.append(group)
+    return groups
+
+
+def staff_role_grant(*, user: User, role: str) -> User:
+    """Give a staff user a back-office role (its group); he becomes staff if he was not."""
+    from django.contrib.auth.models import Group
+
+    from . import roles
+    from .rules import staff_roles_forget
+
+    spec = roles.STAFF_ROLES[role]
+    if spec.group is None:
+        raise ValueError(f"{role!r} comes from the technician profile, not from a group")
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=spec.group))
+    staff_roles_forget(user)
+    return user

@@ -3,7 +3,7 @@ is saved (service, admin, shell): pages for clients or technicians are restricte
 groups."""
 
 from django.contrib.auth.models import Group
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from .models import PortalProfile, TechnicianProfile
@@ -38,3 +38,14 @@ def technician_profile_saved(sender, instance, **kwargs):
 @receiver(post_delete, sender=TechnicianProfile)
 def technician_profile_deleted(sender, instance, **kwargs):
     _set_membership(instance.user, TECHNICIANS_GROUP, False)
+
+
+@receiver(post_migrate)
+def staff_roles_after_migrate(sender, **kwargs):
+    """The staff roles' groups stay complete after every `migrate` (a model added later gives
+    the administrator its permissions); once per migrate, on this app's signal."""
+    if sender.label != "accounts" or kwargs.get("plan") == []:
+        return
+    from .services import staff_role_groups_ensure
+
+    staff_role_groups_ensure()

@@ -3,21 +3,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal_api.common.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal_api.common.schema import ERROR
 
 from . import selectors, services
 from .filters import SiteFilter
 from .forms import PortalAuthenticationForm, PortalPasswordResetForm
-from .models import PORTAL_RIGHTS
+from .models import PORTAL_RIGHTS, User
 from .rules import portal_profile_of
 from .serializers import (
+    ColleagueInvitationSerializer,
     ColleagueInviteSerializer,
     ColleagueRightsSerializer,
     ColleagueSerializer,
@@ -103,7 +107,8 @@ class CompanyView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=CompanySerializer)
+    # A user without the right is a 403; staff (no company) a 404.
+    @extend_schema(responses={200: CompanySerializer, 403: ERROR, 404: ERROR})
     def get(self, request):
         if not request.user.has_perm("accounts.view_company"):
             raise PermissionDenied
@@ -149,9 +154,14 @@ class ContactViewSet(ScopedModelViewSet):
         return response
 
     def perform_create(self, serializer):
+        profile = portal_profile_of(self.request.user)
+        if profile is None:
+            # Staff have no company to add to here (a staff group may hold Django's own
+            # `accounts.add_contact` model permission): they add contacts in the back office.
+            raise PermissionDenied(_("Les contacts d'un client s'ajoutent depuis sa fiche, "
+                                     "dans l'administration."))
         serializer.instance = services.contact_create(
-            client_account=portal_profile_of(self.request.user).client_account,
-            **serializer.validated_data,
+            client_account=profile.client_account, **serializer.validated_data,
         )
 
     def perform_update(self, serializer):
@@ -173,7 +183,10 @@ class ColleagueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
                          "retrieve": "accounts.view_colleagues",
                          "create": "accounts.invite_colleague",
                          "partial_update": "accounts.change_colleague_rights",
-                         "destroy": "accounts.deactivate_colleague"}
+                         "destroy": "accounts.deactivate_colleague",
+                         "reactivate": "accounts.reactivate_colleague"}
+    # Each invitation sends an e-mail: a stricter rate (common/throttling.py).
+    throttle_scopes = {"create": "invitation"}
     ordering_fields = ["last_name", "first_name", "email"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -194,17 +207,29 @@ class ColleagueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     def _colleague(self, user):
         return self.get_queryset().get(pk=user.pk)
 
-    @extend_schema(request=ColleagueInviteSerializer, responses={201: ColleagueSerializer})
+    @extend_schema(request=ColleagueInviteSerializer,
+                   responses={202: ColleagueInvitationSerializer})
     def create(self, request):
+        """Invite a colleague. The answer is the same whether the address is new or already
+        has an account elsewhere (another company's, staff): nothing tells them apart, and no
+        second account is made; the new colleague appears in the list."""
         serializer = ColleagueInviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = services.portal_user_invite(
+        services.portal_user_invite(
             invited_by=request.user, email=data["email"], first_name=data.get("first_name", ""),
             last_name=data["last_name"], rights=right_fields(data["rights"]),
         )
-        body = ColleagueSerializer(self._colleague(user), context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        asked = set(data["rights"])
+        body = ColleagueInvitationSerializer({
+            "email": User.objects.normalize_email(data["email"].strip()).lower(),
+            "first_name": data.get("first_name", "").strip(),
+            "last_name": data["last_name"].strip(),
+            "rights": [name.removeprefix("can_") for name in PORTAL_RIGHTS
+                       if name.removeprefix("can_") in asked],
+            "invitation_pending": True,
+        }).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=ColleagueRightsSerializer, responses=ColleagueSerializer)
     def partial_update(self, request, pk=None):
@@ -220,6 +245,14 @@ class ColleagueViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         colleague = self.get_object()
         services.portal_user_deactivate(acting_user=request.user, user=colleague)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ColleagueSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        colleague = self.get_object()
+        services.portal_user_reactivate(acting_user=request.user, user=colleague)
+        body = ColleagueSerializer(self._colleague(colleague), context={"request": request}).data
+        return Response(body)
 
 
 class InvitationConfirmView(auth_views.PasswordResetConfirmView):

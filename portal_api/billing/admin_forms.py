@@ -1,32 +1,14 @@
-"""Back-office forms for billing: an invoice's status moves through the billing services
-(issuing gives its number from the gapless sequence)."""
+"""Back-office forms for billing. An invoice's status is read-only here: it moves through
+``invoice_set_status`` (issuing gives its number from the gapless sequence) from the edit
+view's header buttons (common/admin_status.py)."""
 
-from django.utils.translation import gettext_lazy as _
-
-from portal_api.common.admin_forms import (
-    PortalAdminForm,
-    StatusTransitionFormMixin,
-    freeze_field,
-    set_status,
-)
+from portal_api.common.admin_forms import PortalAdminForm, freeze_field
 
 from .models import InvoiceStatus
-from .services import invoice_issue, invoice_mark_paid
 
 
-class InvoiceAdminForm(StatusTransitionFormMixin, PortalAdminForm):
+class InvoiceAdminForm(PortalAdminForm):
     same_client_fields = ("order", "intervention")
-    transitions = {
-        (InvoiceStatus.DRAFT, InvoiceStatus.ISSUED):
-            lambda form, invoice: invoice_issue(invoice=invoice),
-        (InvoiceStatus.ISSUED, InvoiceStatus.PAID):
-            lambda form, invoice: invoice_mark_paid(
-                invoice=invoice, paid_at=form.cleaned_data.get("paid_at")),
-        (InvoiceStatus.OVERDUE, InvoiceStatus.PAID):
-            lambda form, invoice: invoice_mark_paid(
-                invoice=invoice, paid_at=form.cleaned_data.get("paid_at")),
-        (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE): set_status(InvoiceStatus.OVERDUE),
-    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,10 +16,6 @@ class InvoiceAdminForm(StatusTransitionFormMixin, PortalAdminForm):
         if not self.is_creating and self.instance.status != InvoiceStatus.DRAFT:
             for name in ("client_account", "order", "intervention"):
                 freeze_field(self, name)
-
-    def check_transition(self, old, new):
-        if new == InvoiceStatus.ISSUED and not self.instance.lines.exists():
-            self.add_error("status", _("Une facture sans ligne ne peut pas être émise."))
 
 
 class ContractAdminForm(PortalAdminForm):

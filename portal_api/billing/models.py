@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.common.models import TimeStampedModel
+from portal_api.common.status import StatusWorkflowModel
 
 
 class InvoiceStatus(models.TextChoices):
@@ -12,9 +13,17 @@ class InvoiceStatus(models.TextChoices):
     OVERDUE = "overdue", _("En retard")
 
 
-class Invoice(TimeStampedModel):
+class Invoice(StatusWorkflowModel, TimeStampedModel):
     """An invoice. Its number (FA-YYYY-NNNNN) is given when it is issued, from a gapless
     sequence per year, and never reused."""
+
+    # The pipeline: each move is one service (billing/services.py, invoice_set_status).
+    STATUS_MOVES = {
+        InvoiceStatus.DRAFT: frozenset({InvoiceStatus.ISSUED}),
+        InvoiceStatus.ISSUED: frozenset({InvoiceStatus.PAID, InvoiceStatus.OVERDUE}),
+        InvoiceStatus.OVERDUE: frozenset({InvoiceStatus.PAID}),
+        InvoiceStatus.PAID: frozenset(),
+    }
 
     client_account = models.ForeignKey(
         "accounts.ClientAccount", on_delete=models.PROTECT, related_name="invoices",

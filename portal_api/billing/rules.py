@@ -1,6 +1,13 @@
 import rules
 
-from portal_api.accounts.rules import has_right, is_own_company, is_staff_member
+from portal_api.accounts import roles
+from portal_api.accounts.rules import (
+    has_right,
+    is_administrator,
+    is_own_company,
+    is_sales_admin,
+    staff_reaches,
+)
 
 
 @rules.predicate
@@ -11,10 +18,13 @@ def is_issued(user, invoice) -> bool:
 
 rules.add_perm(
     "billing.view_invoices",
-    is_staff_member | (has_right("can_view_invoices") & is_own_company & is_issued),
+    staff_reaches(roles.INVOICES) | (has_right("can_view_invoices") & is_own_company & is_issued),
 )
 rules.add_perm(
     "billing.view_contracts",
-    is_staff_member
+    staff_reaches(roles.CONTRACTS)
     | ((has_right("can_view_documents") | has_right("can_view_equipment")) & is_own_company),
 )
+# The back office: issuing invoices, recording payments; contracts.
+rules.add_perm("billing.manage_invoices", is_administrator | is_sales_admin)
+rules.add_perm("billing.manage_contracts", is_administrator | is_sales_admin)

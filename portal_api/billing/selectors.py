@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from portal_api.accounts import roles
 from portal_api.accounts.models import User
 from portal_api.accounts.rules import is_staff_member
 from portal_api.accounts.selectors import scope_to_client
@@ -15,7 +16,8 @@ UNPAID_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE)
 
 
 def invoice_list(*, user: User) -> QuerySet[Invoice]:
-    qs = scope_to_client(Invoice.objects.select_related("client_account"), user=user)
+    qs = scope_to_client(Invoice.objects.select_related("client_account"), user=user,
+                         area=roles.INVOICES)
     if not is_staff_member(user):
         qs = qs.exclude(status=InvoiceStatus.DRAFT)
     return qs
@@ -51,7 +53,8 @@ def invoice_totals(*, invoices: QuerySet[Invoice]) -> dict:
 
 
 def contract_list(*, user: User) -> QuerySet[Contract]:
-    return scope_to_client(Contract.objects.select_related("client_account"), user=user)
+    return scope_to_client(Contract.objects.select_related("client_account"), user=user,
+                           area=roles.CONTRACTS)
 
 
 def invoice_vat_breakdown(*, invoice: Invoice) -> list[dict]:

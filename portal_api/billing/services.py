@@ -10,6 +10,7 @@ from portal_api.accounts.models import ClientAccount
 from portal_api.common.errors import ServiceError
 from portal_api.common.money import round_money, vat_amount
 from portal_api.common.services import number_sequence_next
+from portal_api.common.status import status_move, status_move_check
 
 from .models import Contract, Invoice, InvoiceLine, InvoiceStatus
 
@@ -52,6 +53,7 @@ def _invoice_compute_totals(invoice: Invoice) -> None:
 
 
 @transaction.atomic
+@status_move()
 def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
                   payment_term_days: int = PAYMENT_TERM_DAYS,
                   render_pdf: bool = True) -> Invoice:
@@ -82,6 +84,7 @@ def invoice_issue(*, invoice: Invoice, issue_date: datetime.date | None = None,
 
 
 @transaction.atomic
+@status_move()
 def invoice_mark_paid(*, invoice: Invoice, paid_at: datetime.date | None = None) -> Invoice:
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status not in (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE):
@@ -94,12 +97,39 @@ def invoice_mark_paid(*, invoice: Invoice, paid_at: datetime.date | None = None)
 
 
 @transaction.atomic
-def invoice_mark_overdue(*, today: datetime.date | None = None) -> int:
-    """Issued invoices past their due date become overdue; returns how many changed."""
+@status_move()
+def invoice_mark_overdue(*, today: datetime.date | None = None,
+                         invoice: Invoice | None = None) -> int:
+    """Issued invoices past their due date become overdue (only `invoice` when given);
+    returns how many changed."""
     today = today or timezone.localdate()
-    return Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_date__lt=today).update(
-        status=InvoiceStatus.OVERDUE, updated_at=timezone.now()
-    )
+    invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_date__lt=today)
+    if invoice is not None:
+        invoices = invoices.filter(pk=invoice.pk)
+    return invoices.update(status=InvoiceStatus.OVERDUE, updated_at=timezone.now())
+
+
+@transaction.atomic
+def invoice_set_status(*, invoice: Invoice, status: str, by, reason: str = "",
+                       paid_at: datetime.date | None = None) -> Invoice:
+    """Move an invoice to a status of its pipeline (Invoice.STATUS_MOVES) through that move's
+    service: issuing (numbered, dated, PDF rendered), paid (on `paid_at`, today by default),
+    overdue (only past its due date). A move not in the pipeline is a 409. An invoice keeps no
+    reason: `reason` is not used."""
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    status_move_check(locked, status)
+    if status == InvoiceStatus.ISSUED:
+        return invoice_issue(invoice=locked)
+    if status == InvoiceStatus.PAID:
+        return invoice_mark_paid(invoice=locked, paid_at=paid_at)
+    if not invoice_mark_overdue(invoice=locked):
+        raise ServiceError(
+            _("L'échéance de la facture %(number)s (%(due)s) n'est pas passée.") % {
+                "number": locked.number, "due": locked.due_date.strftime("%d/%m/%Y")},
+            code="not_due", status_code=409,
+        )
+    locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal_api.common.api import ScopedReadOnlyViewSet, XlsxExportMixin
 from portal_api.common.export import DATE_FORMAT, MONEY_FORMAT, Column
 from portal_api.common.pagination import PortalPagination
+from portal_api.common.schema import binary_response
 from portal_api.documents.views import document_file_response
 
 from . import selectors
@@ -104,6 +106,7 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
 
     # No filter backends: the list's filters mean nothing for one invoice's file, and building
     # the filter set was a good part of the download's time (docs/performance.md).
+    @extend_schema(responses=binary_response("application/pdf", description="La facture."))
     @action(detail=True, methods=["get"], url_path="pdf", filter_backends=[])
     def pdf(self, request, pk=None):
         """The invoice PDF as an attachment: the stored file, streamed from the private

@@ -15,9 +15,11 @@ from portal_api.common.admin_forms import (
     YesNoColumn,
     format_money,
 )
+from portal_api.common.admin_status import StatusMovesViewSetMixin
 
 from .admin_forms import ContractAdminForm, InvoiceAdminForm
-from .models import Contract, Invoice
+from .models import Contract, Invoice, InvoiceStatus
+from .services import invoice_set_status
 
 
 def _invoice_totals(invoice) -> str:
@@ -45,8 +47,16 @@ invoice_lines_panel = RelatedObjectsPanel(
 )
 
 
-class InvoiceViewSet(PortalSnippetViewSet):
+class InvoiceViewSet(StatusMovesViewSetMixin, PortalSnippetViewSet):
     model = Invoice
+    # The status moves only through invoice_set_status, from the edit view's header buttons.
+    status_service = staticmethod(invoice_set_status)
+    status_permission = "billing.manage_invoices"
+    status_labels = {
+        InvoiceStatus.ISSUED: _("Émettre (numérote la facture)"),
+        InvoiceStatus.PAID: _("Marquer payée"),
+        InvoiceStatus.OVERDUE: _("Marquer en retard"),
+    }
     icon = "doc-full"
     menu_label = _("Factures")
     list_display = [
@@ -72,10 +82,11 @@ class InvoiceViewSet(PortalSnippetViewSet):
                 [
                     ReadOnly("number", help_text=_("Attribué à l'émission, jamais réutilisé.")),
                     FieldPanel("client_account"),
-                    FieldPanel(
+                    ReadOnly(
                         "status",
-                        help_text=_("« Émise » numérote la facture et fixe ses dates ; "
-                                    "« Payée » enregistre le règlement."),
+                        help_text=_("« Émettre » numérote la facture et fixe ses dates ; "
+                                    "« Marquer payée » enregistre le règlement : boutons en "
+                                    "haut de la page."),
                     ),
                 ],
                 heading=_("Facture"),

@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.db.models import QuerySet
 
+from portal_api.accounts import roles
 from portal_api.accounts.models import User
-from portal_api.accounts.rules import is_staff_member, is_technician, portal_profile_of
+from portal_api.accounts.rules import (
+    is_staff_member,
+    is_technician,
+    portal_profile_of,
+    staff_reach,
+)
 
 from .models import Article, ArticleFamily
 
@@ -11,12 +17,14 @@ IN_STOCK, LOW, OUT_OF_STOCK, AVAILABLE = "in_stock", "low", "out_of_stock", "ava
 
 def article_list(*, user: User) -> QuerySet[Article]:
     """Articles the user may see: a client only those that both the article and its family
-    show to clients, a technician those shown to technicians; staff see all."""
+    show to clients, a technician those shown to technicians; staff whose roles reach the
+    catalogue see all."""
     qs = Article.objects.select_related("family").filter(active=True)
     if is_technician(user):
         return qs.filter(visible_to_technicians=True, family__visible_to_technicians=True)
     if is_staff_member(user):
-        return qs
+        # Staff whose roles reach the catalogue (sales, dispatch, administration) see it all.
+        return qs if staff_reach(user, roles.CATALOG) else qs.none()
     if portal_profile_of(user) is not None:
         return qs.filter(visible_to_clients=True, family__visible_to_clients=True)
     return qs.none()

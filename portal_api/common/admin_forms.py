@@ -23,6 +23,16 @@ from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
+from .admin_permissions import (
+    ANY_ACTION,
+    ReachedChooserViewSet,
+    ReachedListingMixin,
+    ReachedObjectMixin,
+    limit_choices_to_reach,
+    rules_policy,
+    rules_policy_register,
+)
+
 # ---------------------------------------------------------------------------------------------
 # Formatting
 # ---------------------------------------------------------------------------------------------
@@ -102,6 +112,8 @@ class PortalAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_user_labels(self, *self.user_fields)
+        # The selects offer what the user reaches (the apps' selectors), as the API does.
+        limit_choices_to_reach(self, self.for_user)
 
     @property
     def is_creating(self) -> bool:
@@ -253,13 +265,25 @@ class RelatedObjectsPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
         template_name = "admin/panels/related_objects.html"
 
+        def _policy(self):
+            # Rows that are objects of another screen (the sites of a client, its portal
+            # accesses…) show as that screen would: whom its rules refuse sees no panel.
+            return rules_policy(getattr(self.instance, self.panel.relation).model)
+
         def is_shown(self):
             # Nothing to list on an object that is not saved yet.
-            return self.instance is not None and self.instance.pk is not None
+            if self.instance is None or self.instance.pk is None:
+                return False
+            policy = self._policy()
+            return policy is None or self.request is None or policy.user_has_any_permission(
+                self.request.user, ANY_ACTION)
 
         def get_rows(self):
             manager = getattr(self.instance, self.panel.relation)
             queryset = manager.all()
+            policy = self._policy()
+            if policy is not None and self.request is not None:
+                queryset = policy.scope(queryset, self.request.user)
             if self.panel.select_related:
                 queryset = queryset.select_related(*self.panel.select_related)
             return queryset
@@ -278,7 +302,7 @@ class RelatedObjectsPanel(Panel):
             return context
 
 
-class InspectWithRelatedView(InspectView):
+class InspectWithRelatedView(ReachedObjectMixin, InspectView):
     """The inspect view, followed by the read-only listings of the object's child rows
     (``related_panels`` on the viewset)."""
 
@@ -303,8 +327,9 @@ class InspectWithRelatedView(InspectView):
         return context
 
 
-class PortalIndexView(IndexView):
-    """The listing: its first column (number, reference…) does not wrap."""
+class PortalIndexView(ReachedListingMixin, IndexView):
+    """The listing: the rows the user reaches (admin_permissions); its first column (number,
+    reference…) does not wrap."""
 
     def _get_title_column(self, field_name, *args, **kwargs):
         kwargs.setdefault("classname", "portal-title")
@@ -312,9 +337,12 @@ class PortalIndexView(IndexView):
 
 
 class PortalSnippetViewSet(SnippetViewSet):
-    """Defaults of every back-office screen of the domain models."""
+    """Defaults of every back-office screen of the domain models. Who may open them is the
+    apps' `rules` (admin_permissions.ADMIN_RIGHTS, registered for the model here), and what
+    they show is what the apps' selectors give the user."""
 
     index_view_class = PortalIndexView
+    chooser_viewset_class = ReachedChooserViewSet
     # A read-only view, and the « view » permission for read-only staff groups.
     inspect_view_enabled = True
     inspect_view_class = InspectWithRelatedView
@@ -326,6 +354,18 @@ class PortalSnippetViewSet(SnippetViewSet):
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(related_panels=self.related_panels, **kwargs)
+
+    def register_permissions(self):
+        # Before Wagtail's own registration, which would fall back on model permissions.
+        rules_policy_register(self.model)
+        super().register_permissions()
+
+    def construct_view(self, view_class, **kwargs):
+        # Every view of one object (edit, inspect, delete, history, usage, and the apps' own
+        # subclasses of them): beyond the user's reach, a 404.
+        if hasattr(view_class, "get_object") and not issubclass(view_class, ReachedObjectMixin):
+            view_class = type(view_class.__name__, (ReachedObjectMixin, view_class), {})
+        return super().construct_view(view_class, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,80 +464,6 @@ class PrivateFileInput(forms.ClearableFileInput):
 
 
 # ---------------------------------------------------------------------------------------------
-# Status changes through the services
+# Status changes: never in the forms (the status is a ReadOnly panel); the edit views' header
+# buttons hand them to the services (common/admin_status.py).
 # ---------------------------------------------------------------------------------------------
-
-
-class StatusTransitionFormMixin:
-    """A status select that only offers the moves the business allows, each done by its
-    service (which checks, numbers, reserves or releases stock…) after the other fields are
-    saved. ``transitions`` maps (from, to) to a callable ``(form, instance) -> instance``.
-
-    On creation the status is not asked: the object starts in the model's default status."""
-
-    status_field = "status"
-    transitions: dict = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields.get(self.status_field)
-        self._initial_status = getattr(self.instance, self.status_field)
-        if field is None:
-            return
-        if self.instance._state.adding:
-            del self.fields[self.status_field]
-            return
-        current = self._initial_status
-        field.choices = [
-            (value, label) for value, label in field.choices
-            if value == current or (current, value) in self.transitions
-        ]
-        if len(field.choices) == 1:
-            field.disabled = True
-            field.help_text = _("Aucun changement de statut possible depuis celui-ci.")
-
-    @property
-    def status_change(self) -> tuple[str, str] | None:
-        if self.status_field not in self.fields or self.status_field not in self.changed_data:
-            return None
-        new = self.cleaned_data.get(self.status_field)
-        if not new or new == self._initial_status:
-            return None
-        return (self._initial_status, new)
-
-    def clean(self):
-        cleaned = super().clean()
-        change = self.status_change
-        if change is not None:
-            if change not in self.transitions:
-                self.add_error(self.status_field, _("Ce changement de statut n'est pas permis."))
-            else:
-                self.check_transition(*change)
-        return cleaned
-
-    def check_transition(self, old: str, new: str) -> None:
-        """Add form errors when the move cannot be done now (the service would refuse)."""
-
-    def save(self, commit=True):
-        change = self.status_change
-        if change is None:
-            return super().save(commit=commit)
-        # The other fields first, in the status the object had; then the service moves it.
-        setattr(self.instance, self.status_field, self._initial_status)
-        instance = super().save(commit=commit)
-        if commit:
-            instance = self.transitions[change](self, instance) or instance
-            instance.refresh_from_db()
-            self.instance = instance
-        return instance
-
-
-def set_status(status: str):
-    """A transition that only changes the status (no service needed)."""
-
-    def transition(form, instance):
-        setattr(instance, form.status_field, status)
-        instance.save(update_fields=[form.status_field, "updated_at"])
-        return instance
-
-    return transition

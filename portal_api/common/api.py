@@ -28,11 +28,15 @@ class RulesPermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        if view.action is None:  # OPTIONS / method not allowed: DRF answers it itself
+        # `metadata` is OPTIONS (PortalMetadata: no data, the same for every user); None is a
+        # method the route does not allow: DRF answers both itself.
+        if view.action in (None, "metadata"):
             return True
         return request.user.has_perm(self._perm(view))
 
     def has_object_permission(self, request, view, obj) -> bool:
+        if view.action in (None, "metadata"):
+            return True
         return request.user.has_perm(self._perm(view), obj)
 
 
@@ -98,6 +102,17 @@ class XlsxExportMixin:
         super().__init_subclass__(**kwargs)
         if cls.export_columns and not cls.__dict__.get("_abstract", False):
             EXPORTABLE_LISTS[cls.export_filename] = cls
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # After the credentials, rights and rates: `?format=` is xlsx or nothing, not a typo
+        # silently answered with the JSON page.
+        if self.action == "list" and request.query_params.get("format") not in (None, "",
+                                                                                  "xlsx"):
+            from django.utils.translation import gettext as _
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"format": [_("Format inconnu : seul « xlsx » existe.")]})
 
     def list(self, request, *args, **kwargs):
         if request.query_params.get("format") != "xlsx":

@@ -32,10 +32,8 @@ from decimal import Decimal
 import factory.random
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 from faker import Faker
@@ -43,6 +41,7 @@ from PIL import Image, ImageDraw
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from portal_api.accounts import roles
 from portal_api.accounts.factories import DEMO_PASSWORD, ContactFactory
 from portal_api.accounts.models import (
     PORTAL_RIGHTS,
@@ -60,6 +59,7 @@ from portal_api.accounts.services import (
     contact_create,
     portal_profile_create,
     site_create,
+    staff_role_grant,
     technician_profile_create,
     user_create,
 )
@@ -80,6 +80,7 @@ from portal_api.orders.services import (
     order_confirm,
     order_create_draft,
     order_deliver,
+    order_mark_invoiced,
     order_submit,
 )
 from portal_api.service.models import (
@@ -100,17 +101,16 @@ from portal_api.service.services import (
     intervention_cancel,
     intervention_close,
     intervention_create,
+    intervention_mark_done,
     intervention_sheet_update,
     intervention_sign,
     ticket_close,
     ticket_convert,
     ticket_create,
-    ticket_follow_intervention,
 )
 
 SEED = 2026
 MARKER_CLIENT_CODE = "DUPOND"
-DISPATCH_GROUP = "Répartiteurs"
 
 Log = Callable[[str], None]
 
@@ -194,6 +194,13 @@ ADMIN = StaffSpec("admin", "Claire", "Lemoine", "admin@atelier-portal.fr",
                   "Administratrice", "04 78 60 00 01")
 DISPATCHER = StaffSpec("dispatch", "Sophie", "Moreau", "dispatch@atelier-portal.fr",
                        "Répartitrice (Centre d'actions)", "04 78 60 00 02")
+SALES = StaffSpec("sales", "Nathalie", "Roux", "adv@atelier-portal.fr",
+                  "Administration des ventes", "04 78 60 00 03")
+EDITOR = StaffSpec("editor", "Lucas", "Garnier", "redaction@atelier-portal.fr",
+                   "Rédaction (pages et procédures)", "04 78 60 00 04")
+# (spec, the back-office role roles.py gives it)
+BACK_OFFICE = ((ADMIN, roles.ADMINISTRATOR), (DISPATCHER, roles.DISPATCHER),
+               (SALES, roles.SALES), (EDITOR, roles.EDITOR))
 # (spec, can_see_all_interventions, planning colour)
 TECHNICIANS = (
     (StaffSpec("julie", "Julie", "Bernard", "julie.bernard@atelier-portal.fr",
@@ -1011,9 +1018,10 @@ class _DemoBuilder:
         return user
 
     def build_staff(self) -> None:
-        self._user(ADMIN, is_superuser=True)
-        dispatcher = self._user(DISPATCHER, is_staff=True)
-        dispatcher.groups.add(dispatch_group_ensure())
+        # Every staff user holds roles (roles.py), the administrator too: nobody is a
+        # superuser, whom Django would grant every permission, the portal's ones included.
+        for spec, role in BACK_OFFICE:
+            staff_role_grant(user=self._user(spec, is_staff=True), role=role)
         for spec, sees_all, color in TECHNICIANS:
             user = self._user(spec, is_staff=True)
             technician_profile_create(user=user, can_see_all_interventions=sees_all, color=color)
@@ -1580,7 +1588,8 @@ class _DemoBuilder:
                 **plan,
             )
         self.seeded["intervention"].append(intervention.pk)
-        fields: dict = {"created_at": created, "updated_at": created, "status": job.status}
+        # The services below bring it to the job's status; only its dates are moved back.
+        fields: dict = {"created_at": created, "updated_at": created}
         day = job.day or self.today
         equipment = job.equipment
         under_warranty = bool(equipment and equipment.warranty_end
@@ -1634,10 +1643,8 @@ class _DemoBuilder:
                 fields["signed_at"] = signed_at
                 self.signed.append(intervention.pk)
             else:
-                # Done, the customer was not there to sign: no service for that.
-                Intervention.objects.filter(pk=intervention.pk).update(status=IS.DONE)
-                intervention.status = IS.DONE
-                ticket_follow_intervention(intervention=intervention, actor=lead)
+                # Done, the customer was not there to sign.
+                intervention_mark_done(intervention=intervention, by=lead)
                 signed_at = end
             if ticket is not None:
                 self._step(ticket, self.past(signed_at))
@@ -1775,7 +1782,10 @@ class _DemoBuilder:
             moment = self.past(self.at(spec.day, 9, 30))
             Invoice.objects.filter(pk=invoice.pk).update(created_at=moment, updated_at=moment)
             issued.append((invoice, spec))
-        Order.objects.filter(pk__in=self.invoiced_orders).update(status=OrderStatus.INVOICED)
+            if spec.order is not None and spec.order.pk in self.invoiced_orders:
+                # The delivered order is invoiced with it.
+                order_mark_invoiced(order=spec.order)
+                Order.objects.filter(pk=spec.order.pk).update(updated_at=moment)
 
         rng = self.rng
         unpaid: set[int] = set()
@@ -1870,27 +1880,6 @@ class _DemoBuilder:
 # Public API
 # --------------------------------------------------------------------------------------------
 
-DISPATCH_PERMISSIONS = (
-    ("wagtailadmin", "access_admin"),
-    ("service", "view_ticket"), ("service", "change_ticket"),
-    ("service", "view_intervention"), ("service", "add_intervention"),
-    ("service", "change_intervention"), ("service", "view_equipment"),
-    ("accounts", "view_clientaccount"), ("accounts", "view_site"),
-    ("accounts", "view_contact"), ("billing", "view_contract"),
-    ("orders", "view_order"), ("catalog", "view_article"),
-)
-
-
-def dispatch_group_ensure() -> Group:
-    """The dispatchers' group: the admin, and the tickets and interventions to manage."""
-    group, _ = Group.objects.get_or_create(name=DISPATCH_GROUP)
-    query = Q()
-    for app_label, codename in DISPATCH_PERMISSIONS:
-        query |= Q(content_type__app_label=app_label, codename=codename)
-    group.permissions.add(*Permission.objects.filter(query))
-    return group
-
-
 # The models whose objects the services save one by one (Wagtail indexes each save).
 _SAVED_BY_SERVICES = (ClientAccount, Site, Contact, PortalProfile, TechnicianProfile,
                       ArticleFamily, Contract, Equipment, Order, Ticket, Intervention, Invoice)
@@ -1956,7 +1945,7 @@ class DemoLogin:
 
 
 def _login_specs() -> list[tuple[str, str, str]]:
-    specs = [ADMIN, DISPATCHER, *(t[0] for t in TECHNICIANS)]
+    specs = [*(spec for spec, _ in BACK_OFFICE), *(t[0] for t in TECHNICIANS)]
     rows = [(s.login_role, f"{s.first_name} {s.last_name}", s.email) for s in specs]
     for client in CLIENTS:
         rows += [(u.login_role, f"{u.first_name} {u.last_name}", u.email) for u in client.users]

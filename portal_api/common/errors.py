@@ -1,9 +1,13 @@
 """One error shape for the whole API: {"error": {"code", "message", "fields"}}."""
 
-from django.core.exceptions import PermissionDenied
+import math
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,10 +57,31 @@ def exception_handler(exc, context):
             status_code=400, code="invalid", fields=fields,
             message=" ".join(exc.messages) if not fields else _("Certains champs sont invalides."),
         )
+    if isinstance(exc, RequestDataTooBig):
+        # Read past DATA_UPLOAD_MAX_MEMORY_SIZE (common/middleware.py refuses most earlier).
+        from .middleware import human_size
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            status_code=413, code="request_too_large",
+            message=_("La requête dépasse la taille maximale acceptée (%(max)s).")
+            % {"max": human_size(limit)})
+    if isinstance(exc, SuspiciousOperation):
+        # A request Django refuses to parse (too many fields or files…): Django would answer
+        # its HTML 400 page.
+        return error_response(status_code=400, code="bad_request",
+                              message=_("La requête est invalide ou trop complexe."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.Throttled):
+        wait = math.ceil(exc.wait) if exc.wait is not None else None
+        message = (ngettext("Trop de requêtes : réessayez dans %(wait)d seconde.",
+                            "Trop de requêtes : réessayez dans %(wait)d secondes.", wait)
+                   % {"wait": wait} if wait else _("Trop de requêtes : réessayez plus tard."))
+        exc = exceptions.Throttled(detail=message)  # DRF would append its own wait text
+        exc.wait = wait  # → Retry-After
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -77,3 +102,13 @@ def exception_handler(exc, context):
     code = detail.code if hasattr(detail, "code") else "error"
     return error_response(status_code=response.status_code, code=str(code), message=str(detail),
                           headers=headers)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any /api/v1/ path no endpoint matches (`/orders/1/lines/abc/`): the API's 404 in its
+    error shape, rather than the website's HTML page (Wagtail's catch-all, or its CSRF page
+    for a write)."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": {"code": "not_found", "message": _("Introuvable."),
+                                   "fields": {}}}, status=404)

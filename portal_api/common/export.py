@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,9 +26,13 @@ class Column:
 
 
 def escape_cell(value: Any) -> Any:
-    """Text that looks like a formula is prefixed with a quote so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """Text that looks like a formula is prefixed with a quote so it stays text; the control
+    characters a worksheet cannot hold (openpyxl refuses the whole file) are dropped."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+        return value
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         from django.utils import timezone
 

@@ -44,6 +44,7 @@ from django.db.models.functions import Coalesce, Lag, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal_api.accounts import roles
 from portal_api.accounts.models import User
 from portal_api.accounts.selectors import scope_to_client
 from portal_api.billing.models import InvoiceStatus
@@ -250,7 +251,7 @@ class ClientFigures:
     def orders(self) -> dict:
         placed = Q(status__in=PLACED_NOT_DELIVERED)
         return (
-            scope_to_client(Order.objects.all(), user=self.user).order_by()
+            scope_to_client(Order.objects.all(), user=self.user, area=roles.ORDERS).order_by()
             .filter(status__in=(OrderStatus.DRAFT, *PLACED_NOT_DELIVERED))
             .aggregate(drafts=Count("id", filter=Q(status=OrderStatus.DRAFT)),
                        placed=Count("id", filter=placed),
@@ -385,7 +386,7 @@ class ClientFigures:
     def _feed_tickets(self) -> list[dict]:
         labels = dict(TicketStatus.choices)
         rows = (
-            scope_to_client(TicketEvent.objects.all(), user=self.user,
+            scope_to_client(TicketEvent.objects.all(), user=self.user, area=roles.TICKETS,
                             field="ticket__client_account")
             .order_by("-created_at", "-id")
             .values("created_at", "status", "ticket__number", "ticket__urgent")[:FEED_SIZE]
@@ -400,7 +401,7 @@ class ClientFigures:
     def _feed_orders(self) -> list[dict]:
         labels = dict(OrderStatus.choices)
         rows = (
-            scope_to_client(Order.objects.all(), user=self.user)
+            scope_to_client(Order.objects.all(), user=self.user, area=roles.ORDERS)
             .filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")
             .values("id", "number", "status", "submitted_at", "confirmed_at", "delivered_at",
                     "cancelled_at")[:FEED_SIZE]

@@ -2,29 +2,31 @@ import datetime
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import DashboardArea
 from .selectors import MAX_PERIOD_MONTHS
 
+# What to_internal_value accepts (and the OpenAPI schema says): a year 1900-2199 (the charts
+# count months on either side of it), a month 01-12, an optional day 01-31.
+MONTH_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
 
+
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN})
 class MonthField(serializers.Field):
-    """A month, given as YYYY-MM (or a YYYY-MM-DD date, taken by its month)."""
+    """A month, given as YYYY-MM (or a YYYY-MM-DD date, taken by its month: the day is only
+    checked to be 01-31)."""
 
     default_error_messages = {
-        "invalid": _("Mois invalide : attendu AAAA-MM (ou une date AAAA-MM-JJ)."),
+        "invalid": _("Mois invalide : attendu AAAA-MM (ou une date AAAA-MM-JJ), "
+                     "de 1900 à 2199."),
     }
 
     def to_internal_value(self, data) -> datetime.date:
-        text = str(data).strip()
-        match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text)
-        if not match:
+        if not isinstance(data, str) or not re.fullmatch(MONTH_PATTERN, data):
             self.fail("invalid")
-        year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
-        try:
-            return datetime.date(year, month, day).replace(day=1)
-        except ValueError:
-            self.fail("invalid")
+        return datetime.date(int(data[:4]), int(data[5:7]), 1)
 
     def to_representation(self, value) -> str:
         return value.isoformat()[:7]

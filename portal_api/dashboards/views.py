@@ -11,6 +11,7 @@ from portal_api.common.api import ScopedViewSetMixin
 from . import selectors, services
 from .rules import may_view_area
 from .serializers import (
+    MONTH_PATTERN,
     DashboardPreferencesSerializer,
     DashboardQuerySerializer,
     DashboardResetSerializer,
@@ -45,8 +46,10 @@ class DashboardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[DashboardQuerySerializer,
-                    OpenApiParameter("from", str, description="AAAA-MM"),
-                    OpenApiParameter("to", str, description="AAAA-MM")],
+                    OpenApiParameter("from", str, pattern=MONTH_PATTERN,
+                                     description="AAAA-MM (ou AAAA-MM-JJ : son mois)"),
+                    OpenApiParameter("to", str, pattern=MONTH_PATTERN,
+                                     description="AAAA-MM (ou AAAA-MM-JJ : son mois)")],
         responses=DashboardSerializer,
     )
     def retrieve(self, request):

@@ -8,10 +8,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
 from portal_api.common.api import ScopedReadOnlyViewSet
+from portal_api.common.schema import binary_response
 
 from . import selectors
 from .filters import DocumentFilter
@@ -20,6 +22,7 @@ from .models import Document
 from .serializers import DocumentSerializer
 
 VIEW_DOCUMENTS = "documents.view_documents"
+VIEW_DOCUMENT = "documents.download_document"
 
 
 def document_file_response(document: Document, *, filename: str | None = None):
@@ -45,9 +48,16 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
     selector = selectors.company_document_list
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
-    rules_permissions = {"list": VIEW_DOCUMENTS, "retrieve": VIEW_DOCUMENTS,
-                         "download": VIEW_DOCUMENTS}
+    # The list shows only what its source's right allows; one document of the user's company
+    # that he may not read is a 403 (its source's right), another company's a 404.
+    rules_permissions = {"list": VIEW_DOCUMENTS, "retrieve": VIEW_DOCUMENT,
+                         "download": VIEW_DOCUMENT}
     ordering_fields = ["created_at", "title", "kind"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset()
+        return selectors.document_reachable_list(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
@@ -55,6 +65,8 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
         return response
 
     # No filter backends: the list's filters mean nothing for one document's file.
+    @extend_schema(responses=binary_response(
+        "*/*", description="Le fichier, dans son propre type (PDF, image, classeur…)."))
     @action(detail=True, methods=["get"], filter_backends=[])
     def download(self, request, pk=None):
         document = self.get_object()

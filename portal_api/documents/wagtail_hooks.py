@@ -23,11 +23,13 @@ from .models import Document
 
 
 def download_document(request, pk):
-    """Stream a GED file as an attachment to a staff member allowed to see documents."""
+    """Stream a GED file as an attachment to a staff member allowed to see documents (else
+    403), when the file is within his reach: its source's right (document_list), else 404."""
     policy = policy_registry.get_by_type(Document)
     if not policy.user_has_any_permission(request.user, {"view", "change", "add", "delete"}):
         raise PermissionDenied
-    document = get_object_or_404(Document, pk=pk)
+    document = get_object_or_404(
+        policy.instances_user_has_any_permission_for(request.user, ["view", "change"]), pk=pk)
     if not document.file:
         raise Http404
     try:

@@ -1,6 +1,5 @@
 from django.utils import translation
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -8,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from portal_api.common.api import ScopedReadOnlyViewSet
+from portal_api.common.schema import XLSX, binary_response
 from portal_api.documents.views import document_file_response
 
 from . import selectors, services
@@ -30,7 +30,8 @@ class ExportJobViewSet(ScopedReadOnlyViewSet):
     rules_permissions = {"list": VIEW_EXPORT, "retrieve": VIEW_EXPORT, "download": VIEW_EXPORT,
                          "invoice_zip": "exports.request_invoice_zip"}
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=binary_response(
+        XLSX, "application/zip", description="Le classeur .xlsx, ou le ZIP des factures."))
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The exported file, as an attachment (404 until the export is done)."""

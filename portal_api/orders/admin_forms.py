@@ -1,29 +1,13 @@
-"""Back-office form for orders: the status moves through the order services."""
+"""Back-office form for orders. The status is read-only here: it moves through
+``order_set_status`` from the edit view's header buttons (common/admin_status.py)."""
 
-from portal_api.common.admin_forms import (
-    PortalAdminForm,
-    StatusTransitionFormMixin,
-    freeze_field,
-    set_status,
-)
+from portal_api.common.admin_forms import PortalAdminForm, freeze_field
 
 from .models import OrderStatus
-from .services import order_cancel, order_confirm, order_deliver
 
 
-class OrderAdminForm(StatusTransitionFormMixin, PortalAdminForm):
+class OrderAdminForm(PortalAdminForm):
     same_client_fields = ("delivery_site",)
-    transitions = {
-        (OrderStatus.SUBMITTED, OrderStatus.CONFIRMED):
-            lambda form, order: order_confirm(order=order),
-        (OrderStatus.CONFIRMED, OrderStatus.DELIVERED):
-            lambda form, order: order_deliver(order=order),
-        (OrderStatus.DRAFT, OrderStatus.CANCELLED):
-            lambda form, order: order_cancel(order=order),
-        (OrderStatus.SUBMITTED, OrderStatus.CANCELLED):
-            lambda form, order: order_cancel(order=order),
-        (OrderStatus.DELIVERED, OrderStatus.INVOICED): set_status(OrderStatus.INVOICED),
-    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

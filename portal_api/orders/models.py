@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.common.models import TimeStampedModel
+from portal_api.common.status import StatusWorkflowModel
 
 
 class OrderStatus(models.TextChoices):
@@ -15,7 +16,17 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
-class Order(TimeStampedModel):
+class Order(StatusWorkflowModel, TimeStampedModel):
+    # The pipeline: each move is one service (orders/services.py, order_set_status).
+    STATUS_MOVES = {
+        OrderStatus.DRAFT: frozenset({OrderStatus.SUBMITTED, OrderStatus.CANCELLED}),
+        OrderStatus.SUBMITTED: frozenset({OrderStatus.CONFIRMED, OrderStatus.CANCELLED}),
+        OrderStatus.CONFIRMED: frozenset({OrderStatus.DELIVERED}),
+        OrderStatus.DELIVERED: frozenset({OrderStatus.INVOICED}),
+        OrderStatus.INVOICED: frozenset(),
+        OrderStatus.CANCELLED: frozenset(),
+    }
+
     number = models.CharField(_("numéro"), max_length=30, unique=True, null=True, blank=True)
     client_account = models.ForeignKey(
         "accounts.ClientAccount", on_delete=models.PROTECT, related_name="orders",

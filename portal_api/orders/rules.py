@@ -7,7 +7,14 @@ the service then answers 409 for an order in the wrong state, rather than a misl
 
 import rules
 
-from portal_api.accounts.rules import has_right, is_own_company, is_staff_member
+from portal_api.accounts import roles
+from portal_api.accounts.rules import (
+    has_right,
+    is_administrator,
+    is_own_company,
+    is_sales_admin,
+    staff_reaches,
+)
 
 
 @rules.predicate
@@ -23,7 +30,8 @@ def is_cancellable(user, order) -> bool:
 can_prepare = has_right("can_prepare_orders")
 can_place = has_right("can_place_orders")
 
-rules.add_perm("orders.view_orders", (can_prepare | can_place | is_staff_member) & is_own_company)
+rules.add_perm("orders.view_orders",
+               ((can_prepare | can_place) & is_own_company) | staff_reaches(roles.ORDERS))
 rules.add_perm("orders.prepare_order", can_prepare & is_own_company & is_draft)
 rules.add_perm("orders.place_order", can_place & is_own_company & is_draft)
 rules.add_perm("orders.cancel_order", can_place & is_own_company & is_cancellable)
@@ -31,3 +39,5 @@ rules.add_perm("orders.cancel_order", can_place & is_own_company & is_cancellabl
 rules.add_perm("orders.prepare_orders", can_prepare & is_own_company)
 rules.add_perm("orders.place_orders", can_place & is_own_company)
 rules.add_perm("orders.cancel_orders", can_place & is_own_company)
+# The back office: confirming, delivering, cancelling placed orders (sales administration).
+rules.add_perm("orders.manage_orders", is_administrator | is_sales_admin)

@@ -1,6 +1,7 @@
 from django.db.models import DecimalField, IntegerField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
+from portal_api.accounts import roles
 from portal_api.accounts.models import User
 from portal_api.accounts.selectors import scope_to_client
 from portal_api.catalog.models import Article
@@ -40,7 +41,7 @@ def order_list(*, user: User) -> QuerySet[Order]:
     # The company is not joined: the list is scoped to it and shows nothing of it.
     return scope_to_client(
         Order.objects.select_related("prepared_by", "submitted_by", "delivery_site"),
-        user=user,
+        user=user, area=roles.ORDERS,
     ).annotate(
         lines_count=RawSQL(count_sql, (), output_field=IntegerField()),
         catalogue_total_excl_tax=RawSQL(excl_sql, (OrderStatus.DRAFT.value,),

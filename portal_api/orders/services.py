@@ -14,6 +14,7 @@ from portal_api.catalog.models import Article
 from portal_api.common.errors import ServiceError
 from portal_api.common.money import round_money, vat_amount
 from portal_api.common.services import number_sequence_next
+from portal_api.common.status import status_move, status_move_check
 
 from .models import Order, OrderLine, OrderStatus
 
@@ -37,6 +38,7 @@ def order_create_draft(
 
 
 @transaction.atomic
+@status_move()
 def order_submit(*, order: Order, submitted_by: User | None,
                  idempotency_key: str | None = None) -> Order:
     """Place a draft: freeze prices and VAT, number it and reserve its stock, all or nothing.
@@ -131,6 +133,7 @@ def _release_reservation(order: Order) -> None:
 
 
 @transaction.atomic
+@status_move()
 def order_cancel(*, order: Order, placed_only: bool = False) -> Order:
     """Cancel a placed order not yet confirmed by the staff; its stock is released.
     `placed_only` (the client's API): a draft is deleted, not cancelled."""
@@ -150,6 +153,7 @@ def order_cancel(*, order: Order, placed_only: bool = False) -> Order:
 
 
 @transaction.atomic
+@status_move()
 def order_confirm(*, order: Order) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.SUBMITTED:
@@ -162,6 +166,7 @@ def order_confirm(*, order: Order) -> Order:
 
 
 @transaction.atomic
+@status_move()
 def order_deliver(*, order: Order) -> Order:
     """Delivery takes the reserved quantities out of the stock."""
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -178,6 +183,37 @@ def order_deliver(*, order: Order) -> Order:
     order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at", "updated_at"])
     return order
+
+
+@transaction.atomic
+@status_move()
+def order_mark_invoiced(*, order: Order) -> Order:
+    """A delivered order whose invoice is issued."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.DELIVERED:
+        raise ServiceError(_("Seule une commande livrée peut être facturée."),
+                           code="not_delivered", status_code=409)
+    order.status = OrderStatus.INVOICED
+    order.save(update_fields=["status", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_set_status(*, order: Order, status: str, by: User | None, reason: str = "") -> Order:
+    """Move an order to a status of its pipeline (Order.STATUS_MOVES) through that move's
+    service: placing a draft (prices frozen, numbered, stock reserved; `by` places it),
+    confirming, delivering (stock out), invoicing, cancelling (reserved stock released).
+    A move not in the pipeline is a 409. An order keeps no reason: `reason` is not used."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    status_move_check(locked, status)
+    moves = {
+        OrderStatus.SUBMITTED: lambda: order_submit(order=locked, submitted_by=by),
+        OrderStatus.CONFIRMED: lambda: order_confirm(order=locked),
+        OrderStatus.DELIVERED: lambda: order_deliver(order=locked),
+        OrderStatus.INVOICED: lambda: order_mark_invoiced(order=locked),
+        OrderStatus.CANCELLED: lambda: order_cancel(order=locked),
+    }
+    return moves[status]()
 
 
 # --- Drafts: what a user with the "prepare orders" right edits -----------------------------

@@ -113,6 +113,7 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
             response.data["can"] = {"create": request.user.has_perm("orders.prepare_order")}
         return response
 
+    @extend_schema(request=OrderWriteSerializer, responses={201: OrderDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = self._validated(OrderWriteSerializer)
         from portal_api.accounts.models import ClientAccount
@@ -122,6 +123,7 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
                                             **data)
         return self._detail(order, status.HTTP_201_CREATED)
 
+    @extend_schema(request=OrderWriteSerializer, responses=OrderDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         order = self.get_object()
         data = self._validated(OrderWriteSerializer, partial=True)
@@ -132,7 +134,7 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
         services.order_draft_delete(order=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=LineAddSerializer, responses=OrderDetailSerializer)
+    @extend_schema(request=LineAddSerializer, responses={201: OrderDetailSerializer})
     @action(detail=True, methods=["post"], url_path="lines")
     def lines(self, request, pk=None):
         """Add an article to a draft (quantities add up if it is already there)."""
@@ -141,7 +143,9 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
         services.order_line_add(order=order, article=data["article"], quantity=data["quantity"])
         return self._detail(order, status.HTTP_201_CREATED)
 
-    @extend_schema(request=LineUpdateSerializer, responses=OrderDetailSerializer)
+    @extend_schema(methods=["PATCH"], request=LineUpdateSerializer,
+                   responses=OrderDetailSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: OrderDetailSerializer})
     @action(detail=True, methods=["patch", "delete"], url_path=r"lines/(?P<line_id>[0-9]+)")
     def line(self, request, pk=None, line_id=None):
         """Change a line's quantity (PATCH) or remove it (DELETE)."""

@@ -17,9 +17,11 @@ from portal_api.common.admin_forms import (
     RelatedObjectsPanel,
     format_money,
 )
+from portal_api.common.admin_status import StatusMovesViewSetMixin
 
 from .admin_forms import OrderAdminForm
-from .models import Order
+from .models import Order, OrderStatus
+from .services import order_set_status
 
 
 def _line_unit_price(line):
@@ -60,8 +62,18 @@ order_lines_panel = RelatedObjectsPanel(
 )
 
 
-class OrderViewSet(PortalSnippetViewSet):
+class OrderViewSet(StatusMovesViewSetMixin, PortalSnippetViewSet):
     model = Order
+    # The status moves only through order_set_status, from the edit view's header buttons.
+    status_service = staticmethod(order_set_status)
+    status_permission = "orders.manage_orders"
+    status_labels = {
+        OrderStatus.SUBMITTED: _("Passer la commande"),
+        OrderStatus.CONFIRMED: _("Confirmer"),
+        OrderStatus.DELIVERED: _("Livrer (sort le stock)"),
+        OrderStatus.INVOICED: _("Marquer facturée"),
+        OrderStatus.CANCELLED: _("Annuler (libère le stock)"),
+    }
     icon = "list-ul"
     menu_label = _("Commandes")
     list_display = [
@@ -89,10 +101,10 @@ class OrderViewSet(PortalSnippetViewSet):
                 [
                     ReadOnly("number"),
                     FieldPanel("client_account"),
-                    FieldPanel(
+                    ReadOnly(
                         "status",
                         help_text=_("Confirmer, livrer (sort le stock) ou annuler (libère "
-                                    "le stock réservé) la commande."),
+                                    "le stock réservé) : boutons en haut de la page."),
                     ),
                 ],
                 heading=_("Commande"),

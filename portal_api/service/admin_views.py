@@ -30,11 +30,11 @@ from wagtail.admin import messages
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import EditView
 
+from portal_api.accounts.rules import is_staff_member
 from portal_api.common.admin_forms import EMPTY_DISPLAY, InspectWithRelatedView, format_display
 from portal_api.common.errors import ServiceError
 from portal_api.documents.models import Document
@@ -44,7 +44,7 @@ from portal_api.documents.views import document_file_response
 from . import services
 from .admin_forms import TicketCloseForm, TicketConvertForm, add_service_error
 from .models import Intervention, Ticket, TicketStatus
-from .selectors import intervention_document_list
+from .selectors import intervention_document_list, intervention_list, ticket_list
 
 # ---------------------------------------------------------------------------------------------
 # What may be done with a request now (the services refuse the rest with a 409)
@@ -59,14 +59,20 @@ def ticket_closable(ticket: Ticket) -> bool:
     return ticket.status != TicketStatus.CLOSED
 
 
+# Who may handle requests: the rules of service/rules.py, as for the API.
+HANDLE_TICKETS = "service.manage_tickets"
+PLAN_INTERVENTIONS = "service.manage_interventions"
+VIEW_TICKETS = "service.view_tickets"
+VIEW_INTERVENTIONS = "service.consult_intervention"
+
+
 def can_convert(user) -> bool:
-    """Staff who may change requests and create interventions."""
-    return (policy_registry.get_by_type(Ticket).user_has_permission(user, "change")
-            and policy_registry.get_by_type(Intervention).user_has_permission(user, "add"))
+    """Staff who handle requests and plan interventions."""
+    return user.has_perm(HANDLE_TICKETS) and user.has_perm(PLAN_INTERVENTIONS)
 
 
 def can_close(user) -> bool:
-    return policy_registry.get_by_type(Ticket).user_has_permission(user, "change")
+    return user.has_perm(HANDLE_TICKETS)
 
 
 def ticket_action_urls(ticket: Ticket, user) -> dict[str, str]:
@@ -130,31 +136,42 @@ def _download_response(document: Document):
     return response
 
 
-class ObjectDocumentDownloadView(PermissionCheckedMixin, View):
-    """Stream one stored file of an object as an attachment, to staff allowed to see the
-    object; a file that does not belong to it is a 404."""
+class ObjectDocumentDownloadView(View):
+    """Stream one stored file of an object as an attachment, to staff holding the rule that
+    shows the object (else 403); an object beyond the user's reach (its selector) or a file
+    that does not belong to it is a 404."""
 
-    model = None
-    any_permission_required = ["add", "change", "delete", "view"]
+    permission = ""
+
+    def objects(self, *, user) -> QuerySet:
+        raise NotImplementedError
 
     def documents(self, obj, *, user) -> QuerySet[Document]:
         raise NotImplementedError
 
     def get(self, request, pk, document_pk):
-        obj = get_object_or_404(self.model, pk=pk)
+        if not (is_staff_member(request.user) and request.user.has_perm(self.permission)):
+            raise PermissionDenied
+        obj = get_object_or_404(self.objects(user=request.user), pk=pk)
         document = get_object_or_404(self.documents(obj, user=request.user), pk=document_pk)
         return _download_response(document)
 
 
 class TicketAttachmentDownloadView(ObjectDocumentDownloadView):
-    model = Ticket
+    permission = VIEW_TICKETS
+
+    def objects(self, *, user):
+        return ticket_list(user=user)
 
     def documents(self, obj, *, user):
         return ticket_attachments(obj, user=user)
 
 
 class InterventionDocumentDownloadView(ObjectDocumentDownloadView):
-    model = Intervention
+    permission = VIEW_INTERVENTIONS
+
+    def objects(self, *, user):
+        return intervention_list(user=user)
 
     def documents(self, obj, *, user):
         return intervention_documents(obj, user=user)
@@ -181,14 +198,15 @@ def _document_rows(documents, url_name: str, owner_pk) -> list[dict]:
 
 def admin_url(obj, user) -> str | None:
     """The edit screen of a snippet when the user may change it, else its inspect screen when
-    he may see it, else nothing."""
+    he may see it, else nothing (the permission policy: rules, and the object in his reach)."""
     viewset = getattr(type(obj), "snippet_viewset", None)
     if viewset is None:
         return None
     policy = policy_registry.get(obj)
     if policy.user_has_permission_for_instance(user, "change", obj):
         return reverse(viewset.get_url_name("edit"), args=[quote(obj.pk)])
-    if viewset.inspect_view_enabled and policy.user_has_any_permission(user, {"view", "change"}):
+    if viewset.inspect_view_enabled and policy.user_has_any_permission_for_instance(
+            user, ["view", "change"], obj):
         return reverse(viewset.get_url_name("inspect"), args=[quote(obj.pk)])
     return None
 
@@ -362,12 +380,15 @@ class InterventionInspectView(InspectWithRelatedView):
 # ---------------------------------------------------------------------------------------------
 
 
-class TicketActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class TicketActionView(WagtailAdminTemplateMixin, FormView):
     """A form about one request, shown in the admin's furniture, that hands the request to a
-    service. ``is_available`` says whether the request still allows the action."""
+    service. ``is_available`` says whether the request still allows the action.
+
+    The user needs the rules of ``permissions`` (else 403); the request is read through the
+    selector (beyond his reach: 404)."""
 
     model = Ticket
-    permission_required = "change"
+    permissions: tuple[str, ...] = (HANDLE_TICKETS,)
     index_url_name = None
     edit_url_name = None
     inspect_url_name = None
@@ -375,18 +396,13 @@ class TicketActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
     submit_button_label = ""
     refused_message = ""
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            Ticket.objects.select_related(
-                "client_account", "requester", "equipment__site", "equipment__contract",
-                "site", "reply_to", "intervention",
+    def get_ticket(self, user, pk) -> Ticket:
+        return get_object_or_404(
+            ticket_list(user=user).select_related(
+                "requester", "equipment__site", "equipment__contract",
             ),
-            pk=kwargs["pk"],
+            pk=pk,
         )
-
-    def has_extra_permission(self) -> bool:
-        return True
 
     def is_available(self) -> bool:
         raise NotImplementedError
@@ -395,11 +411,11 @@ class TicketActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        # The model permission first (PermissionCheckedMixin), then the extra one.
-        if not self.user_has_permission(self.permission_required) or (
-            not self.has_extra_permission()
-        ):
+        # The right first (403), then the request within the user's reach (404).
+        user = request.user
+        if not (is_staff_member(user) and all(user.has_perm(p) for p in self.permissions)):
             raise PermissionDenied
+        self.object = self.get_ticket(user, kwargs["pk"])
         if not self.is_available():
             messages.error(request, self.get_refused_message())
             return redirect(self.get_ticket_url())
@@ -473,9 +489,7 @@ class TicketConvertView(TicketActionView):
     form_class = TicketConvertForm
     submit_button_label = gettext_lazy("Créer l'intervention")
 
-    def has_extra_permission(self) -> bool:
-        return policy_registry.get_by_type(Intervention).user_has_permission(
-            self.request.user, "add")
+    permissions = (HANDLE_TICKETS, PLAN_INTERVENTIONS)
 
     def is_available(self) -> bool:
         return ticket_convertible(self.object)

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from portal_api.accounts.factories import SiteFactory, StaffFactory
 from portal_api.catalog.factories import ArticleFactory
+from portal_api.common.status import status_move
 
 from .models import (
     Equipment,
@@ -44,7 +45,20 @@ class MeterReadingFactory(DjangoModelFactory):
     read_at = factory.LazyFunction(timezone.now)
 
 
-class TicketFactory(DjangoModelFactory):
+class AnyStatusFactory(DjangoModelFactory):
+    """Test data created in any status: inside a status move, as the services would leave it
+    (the real moves are the services', see portal_api/common/status.py)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with status_move():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class TicketFactory(AnyStatusFactory):
     """A request as it reaches the Action Center (numbered outside the real sequence:
     use services.ticket_create for the real thing)."""
 
@@ -67,7 +81,7 @@ class TicketEventFactory(DjangoModelFactory):
     message = "Demande reçue."
 
 
-class InterventionFactory(DjangoModelFactory):
+class InterventionFactory(AnyStatusFactory):
     """An intervention planned today; `technicians=[user, ...]` assigns them."""
 
     class Meta:

@@ -12,41 +12,6 @@ from portal_api.accounts.rules import is_staff_member
 from .models import Equipment, Intervention, InterventionStatus, Ticket, TicketStatus
 
 
-class EquipmentFilter(django_filters.FilterSet):
-    """The installed base: by site, by contract, by words of the serial number, brand or
-    model, by the end of the warranty."""
-
-    client = django_filters.NumberFilter(field_name="client_account_id", label=_("client"))
-    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
-    contract = django_filters.NumberFilter(field_name="contract_id", label=_("contrat"))
-    contract_number = django_filters.CharFilter(field_name="contract__number",
-                                                lookup_expr="icontains",
-                                                label=_("n° de contrat"))
-    search = django_filters.CharFilter(method="filter_search", label=_("recherche"))
-    warranty_before = django_filters.DateFilter(
-        field_name="warranty_end", lookup_expr="lte", label=_("fin de garantie avant le")
-    )
-    active = django_filters.BooleanFilter(field_name="active", label=_("en service"))
-
-    class Meta:
-        model = Equipment
-        fields = ["client", "site", "contract", "contract_number", "search", "warranty_before",
-                  "active"]
-
-    def filter_search(self, queryset, name, value):
-        for word in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(serial_number__icontains=word) | Q(brand__icontains=word)
-                | Q(model__icontains=word) | Q(label__icontains=word)
-                | Q(site__name__icontains=word)
-            )
-        return queryset
-
-
-def _words(value: str) -> list[str]:
-    return value.split()[:5]
-
-
 class StrictBooleanField(forms.NullBooleanField):
     """true/false (or 1/0); anything else is an error rather than "no filter"."""
 
@@ -68,6 +33,41 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class EquipmentFilter(django_filters.FilterSet):
+    """The installed base: by site, by contract, by words of the serial number, brand or
+    model, by the end of the warranty."""
+
+    client = django_filters.NumberFilter(field_name="client_account_id", label=_("client"))
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+    contract = django_filters.NumberFilter(field_name="contract_id", label=_("contrat"))
+    contract_number = django_filters.CharFilter(field_name="contract__number",
+                                                lookup_expr="icontains",
+                                                label=_("n° de contrat"))
+    search = django_filters.CharFilter(method="filter_search", label=_("recherche"))
+    warranty_before = django_filters.DateFilter(
+        field_name="warranty_end", lookup_expr="lte", label=_("fin de garantie avant le")
+    )
+    active = StrictBooleanFilter(field_name="active", label=_("en service"))
+
+    class Meta:
+        model = Equipment
+        fields = ["client", "site", "contract", "contract_number", "search", "warranty_before",
+                  "active"]
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(serial_number__icontains=word) | Q(brand__icontains=word)
+                | Q(model__icontains=word) | Q(label__icontains=word)
+                | Q(site__name__icontains=word)
+            )
+        return queryset
+
+
+def _words(value: str) -> list[str]:
+    return value.split()[:5]
 
 
 class PeriodForm(forms.Form):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.common.models import TimeStampedModel
+from portal_api.common.status import StatusWorkflowModel
 from portal_api.common.storage import private_storage
 
 
@@ -83,8 +84,22 @@ class TicketStatus(models.TextChoices):
     CLOSED = "closed", _("Clôturée")
 
 
-class Ticket(TimeStampedModel):
+class Ticket(StatusWorkflowModel, TimeStampedModel):
     """A client's intervention request, as it reaches the Action Center."""
+
+    # The pipeline. Once converted, a request follows its intervention (received → in
+    # progress or planned, then planned, done; back to in progress when it is cancelled); the
+    # staff take it in charge or close it with an answer (service/services.py).
+    STATUS_MOVES = {
+        TicketStatus.RECEIVED: frozenset({TicketStatus.IN_PROGRESS, TicketStatus.PLANNED,
+                                          TicketStatus.CLOSED}),
+        TicketStatus.IN_PROGRESS: frozenset({TicketStatus.PLANNED, TicketStatus.DONE,
+                                             TicketStatus.CLOSED}),
+        TicketStatus.PLANNED: frozenset({TicketStatus.IN_PROGRESS, TicketStatus.DONE,
+                                         TicketStatus.CLOSED}),
+        TicketStatus.DONE: frozenset({TicketStatus.IN_PROGRESS, TicketStatus.CLOSED}),
+        TicketStatus.CLOSED: frozenset(),
+    }
 
     number = models.CharField(_("numéro"), max_length=30, unique=True)
     client_account = models.ForeignKey(
@@ -141,6 +156,14 @@ class Ticket(TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
+    def allowed_next_statuses(self) -> frozenset[str]:
+        """What the staff may do themselves: take a received request in charge, close it; the
+        other moves follow its intervention."""
+        manual = {TicketStatus.CLOSED}
+        if self.status == TicketStatus.RECEIVED and self.intervention_id is None:
+            manual.add(TicketStatus.IN_PROGRESS)
+        return super().allowed_next_statuses() & manual
+
     @property
     def serial_unmatched(self) -> bool:
         """A serial number typed by hand that matches none of the company's equipment: the
@@ -179,7 +202,25 @@ class InterventionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
-class Intervention(TimeStampedModel):
+class Intervention(StatusWorkflowModel, TimeStampedModel):
+    # The pipeline: each move is one service (service/services.py, intervention_set_status),
+    # and the request it came from follows. Done means the sheet is complete (signed, or
+    # marked done without the customer); only a signed one is closed; a signed one is locked.
+    STATUS_MOVES = {
+        InterventionStatus.TO_PLAN: frozenset({
+            InterventionStatus.PLANNED, InterventionStatus.IN_PROGRESS, InterventionStatus.DONE,
+            InterventionStatus.CANCELLED}),
+        InterventionStatus.PLANNED: frozenset({
+            InterventionStatus.IN_PROGRESS, InterventionStatus.DONE,
+            InterventionStatus.CANCELLED}),
+        InterventionStatus.IN_PROGRESS: frozenset({InterventionStatus.DONE,
+                                                   InterventionStatus.CANCELLED}),
+        InterventionStatus.DONE: frozenset({InterventionStatus.CLOSED,
+                                            InterventionStatus.CANCELLED}),
+        InterventionStatus.CLOSED: frozenset(),
+        InterventionStatus.CANCELLED: frozenset(),
+    }
+
     number = models.CharField(_("numéro"), max_length=30, unique=True)
     client_account = models.ForeignKey(
         "accounts.ClientAccount", on_delete=models.PROTECT, related_name="interventions",
@@ -262,6 +303,14 @@ class Intervention(TimeStampedModel):
     @property
     def is_locked(self) -> bool:
         return self.signed_at is not None
+
+    def allowed_next_statuses(self) -> frozenset[str]:
+        """The pipeline's moves this sheet allows now: a signed sheet is no longer cancelled,
+        an unsigned one is not closed."""
+        moves = super().allowed_next_statuses()
+        if self.is_locked:
+            return moves - {InterventionStatus.CANCELLED}
+        return moves - {InterventionStatus.CLOSED}
 
 
 class InterventionLine(models.Model):

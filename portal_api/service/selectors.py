@@ -5,27 +5,27 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from portal_api.accounts import roles
 from portal_api.accounts.models import User
-from portal_api.accounts.rules import is_staff_member, technician_profile_of
+from portal_api.accounts.rules import REACH_OWN_INTERVENTIONS, is_staff_member, staff_reach
 from portal_api.accounts.selectors import scope_to_client
 from portal_api.common.money import round_money
-from portal_api.documents.models import Document, DocumentKind
+from portal_api.documents.models import Document
 
 from .models import Equipment, Expense, Intervention, Ticket, TicketEvent
 
 
 def equipment_list(*, user: User) -> QuerySet[Equipment]:
     return scope_to_client(
-        Equipment.objects.select_related("client_account", "site", "contract"), user=user
+        Equipment.objects.select_related("client_account", "site", "contract"), user=user,
+        area=roles.EQUIPMENT,
     )
 
 
-def _limited_technician(user: User):
-    """The technician's profile when he sees only his own interventions, else None."""
-    technician = technician_profile_of(user)
-    if technician is not None and not technician.can_see_all_interventions:
-        return technician
-    return None
+def _own_interventions_only(user: User, area: str) -> bool:
+    """The user reaches this area only through his own interventions (a technician who is
+    not a team lead, with no back-office role reaching it)."""
+    return is_staff_member(user) and staff_reach(user, area) == REACH_OWN_INTERVENTIONS
 
 
 def _attachments_count(model) -> Coalesce:
@@ -42,13 +42,12 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
     """The requests the user may see: his company's; every company's for the staff, except a
     technician limited to his own interventions (the requests turned into them).
     Each row carries `attachments_count`."""
-    qs = scope_to_client(
-        Ticket.objects.select_related("client_account", "equipment", "site", "requester",
-                                      "reply_to", "intervention"),
-        user=user,
-    )
-    if _limited_technician(user) is not None:
+    qs = Ticket.objects.select_related("client_account", "equipment", "site", "requester",
+                                       "reply_to", "intervention")
+    if _own_interventions_only(user, roles.TICKETS):
         qs = qs.filter(intervention__technicians=user)
+    else:
+        qs = scope_to_client(qs, user=user, area=roles.TICKETS)
     return qs.annotate(attachments_count=_attachments_count(Ticket))
 
 
@@ -63,13 +62,11 @@ def ticket_detail_list(*, user: User) -> QuerySet[Ticket]:
 
 
 def intervention_list(*, user: User) -> QuerySet[Intervention]:
-    qs = scope_to_client(
-        Intervention.objects.select_related("client_account", "site", "equipment", "contract"),
-        user=user,
-    )
-    if _limited_technician(user) is not None:
-        qs = qs.filter(technicians=user)
-    return qs
+    qs = Intervention.objects.select_related("client_account", "site", "equipment", "contract")
+    # His own interventions are his whole reach: no company filter on top of them.
+    if _own_interventions_only(user, roles.INTERVENTIONS):
+        return qs.filter(technicians=user)
+    return scope_to_client(qs, user=user, area=roles.INTERVENTIONS)
 
 
 def intervention_detail_list(*, user: User) -> QuerySet[Intervention]:
@@ -86,7 +83,7 @@ def intervention_detail_list(*, user: User) -> QuerySet[Intervention]:
             # A technician's meals and fuel are the company's business, not its client's.
             Prefetch("expenses", queryset=(
                 Expense.objects.select_related("technician", "receipt")
-                if is_staff_member(user) else Expense.objects.none()
+                if user.has_perm("service.view_expenses") else Expense.objects.none()
             )),
         )
     )
@@ -94,7 +91,8 @@ def intervention_detail_list(*, user: User) -> QuerySet[Intervention]:
 
 def intervention_document_list(*, user: User, intervention: Intervention) -> QuerySet[Document]:
     """The documents of an intervention and of the request it came from, as far as the user
-    may see them: expense receipts only for the staff (technicians included)."""
+    may see them, each by its source's right (expense receipts only for staff reaching
+    interventions: documents.rules.KIND_PERMISSIONS)."""
     from portal_api.documents.selectors import document_list
 
     related = Q(related_type=ContentType.objects.get_for_model(Intervention),
@@ -104,10 +102,7 @@ def intervention_document_list(*, user: User, intervention: Intervention) -> Que
     if ticket_id is not None:
         related |= Q(related_type=ContentType.objects.get_for_model(Ticket),
                      related_id=ticket_id)
-    qs = document_list(user=user).filter(related).order_by("created_at", "id")
-    if not is_staff_member(user):
-        qs = qs.exclude(kind=DocumentKind.RECEIPT)
-    return qs
+    return document_list(user=user).filter(related).order_by("created_at", "id")
 
 
 def equipment_intervention_list(*, user: User, equipment: Equipment) -> QuerySet[Intervention]:

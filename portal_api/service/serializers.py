@@ -126,7 +126,7 @@ def document_item(document, url: str) -> dict:
 class EquipmentSerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True,
-                                            default=None)
+                                            default=None, allow_null=True)
 
     class Meta:
         model = Equipment
@@ -155,7 +155,8 @@ class EquipmentDetailSerializer(EquipmentSerializer):
     when the user may not follow interventions)."""
 
     site_address = serializers.CharField(source="site.full_address", read_only=True)
-    contract_title = serializers.CharField(source="contract.title", read_only=True, default=None)
+    contract_title = serializers.CharField(source="contract.title", read_only=True, default=None,
+                                           allow_null=True)
     interventions = serializers.SerializerMethodField()
 
     class Meta(EquipmentSerializer.Meta):

@@ -28,6 +28,7 @@ from portal_api.billing.models import Contract
 from portal_api.catalog.models import Article
 from portal_api.common.errors import ServiceError
 from portal_api.common.services import number_sequence_next
+from portal_api.common.status import status_move, status_move_check
 from portal_api.documents.models import Document, DocumentKind
 from portal_api.documents.services import document_create
 from portal_api.documents.uploads import CleanUpload, upload_validate
@@ -103,8 +104,9 @@ def ticket_event_add(*, ticket: Ticket, message: str, actor: User | None = None,
                                       created_at=at or timezone.now())
 
 
-def _ticket_set_status(ticket: Ticket, status: str, *, message: str,
-                       actor: User | None = None) -> bool:
+@status_move()
+def _ticket_move(ticket: Ticket, status: str, *, message: str,
+                 actor: User | None = None) -> bool:
     """Move the request to a status and say so in its timeline; nothing when unchanged."""
     if ticket.status == status:
         return False
@@ -151,7 +153,7 @@ def ticket_follow_intervention(*, intervention: Intervention, actor: User | None
               .first())
     if ticket is None or ticket.status == TS.CLOSED:
         return ticket
-    _ticket_set_status(ticket, TICKET_STATUS_FOR[intervention.status],
+    _ticket_move(ticket, TICKET_STATUS_FOR[intervention.status],
                        message=message or _status_message(intervention), actor=actor)
     return ticket
 
@@ -288,11 +290,55 @@ def ticket_close(*, ticket: Ticket, by: User | None, answer: str) -> Ticket:
                            status_code=409)
     ticket.answer = answer
     ticket.save(update_fields=["answer", "updated_at"])
-    _ticket_set_status(ticket, TS.CLOSED, message=answer, actor=by)
+    _ticket_move(ticket, TS.CLOSED, message=answer, actor=by)
     from workflows.tasks.service import ticket_notify_answered_task
 
     ticket_notify_answered_task.delay_on_commit(ticket.pk)
     return ticket
+
+
+@transaction.atomic
+def ticket_acknowledge(*, ticket: Ticket, by: User | None, message: str = "") -> Ticket:
+    """« Prendre en charge »: a received request, not converted, is in progress; the client
+    sees it in the timeline."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != TS.RECEIVED or ticket.intervention_id is not None:
+        raise ServiceError(_("Cette demande est déjà prise en charge."), code="not_received",
+                           status_code=409)
+    _ticket_move(ticket, TS.IN_PROGRESS, actor=by,
+                 message=(message or "").strip() or _("Demande prise en charge par nos "
+                                                      "services."))
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_status(*, ticket: Ticket, status: str, by: User | None,
+                      reason: str = "") -> Ticket:
+    """Move a request to a status of its pipeline (Ticket.STATUS_MOVES): closed with `reason`
+    as the answer e-mailed to the client (required), or in progress (taken in charge, `reason`
+    written in its timeline). Planned and done follow its intervention: change the
+    intervention's status. A move not in the pipeline is a 409."""
+    locked = Ticket.objects.select_for_update().select_related("intervention").get(
+        pk=ticket.pk)
+    status_move_check(locked, status)
+    if status == TS.CLOSED:
+        if not (reason or "").strip():
+            raise _refuse("reason", _("Rédigez la réponse envoyée au client."))
+        return ticket_close(ticket=locked, by=by, answer=reason)
+    if locked.intervention_id is not None:
+        raise ServiceError(
+            _("Le statut de la demande %(ticket)s suit celui de son intervention "
+              "%(intervention)s : changez le statut de l'intervention.") % {
+                "ticket": locked.number, "intervention": locked.intervention.number},
+            code="follows_intervention", status_code=409,
+        )
+    if status == TS.IN_PROGRESS:
+        return ticket_acknowledge(ticket=locked, by=by, message=reason)
+    raise ServiceError(
+        _("La demande %(ticket)s n'a pas d'intervention : créez-la d'abord.") % {
+            "ticket": locked.number},
+        code="no_intervention", status_code=409,
+    )
 
 
 def _ticket_email_context(ticket: Ticket) -> dict:
@@ -401,6 +447,7 @@ def intervention_contract_proposed(*, intervention: Intervention) -> Contract | 
 
 
 @transaction.atomic
+@status_move()
 def intervention_create(
     *, client_account: ClientAccount, site: Site, created_by: User | None,
     equipment: Equipment | None = None, description: str = "",
@@ -454,9 +501,7 @@ def intervention_create_on_site(
         client_account=client_account, site=site, created_by=by, equipment=equipment,
         description=description, technicians=[by], planned_start=timezone.now(),
     )
-    intervention.status = IS.IN_PROGRESS
-    intervention.save(update_fields=["status", "updated_at"])
-    return intervention
+    return intervention_start(intervention=intervention, by=by)
 
 
 def _locked_sheet(intervention: Intervention) -> Intervention:
@@ -479,11 +524,36 @@ def _time_labels() -> dict[str, str]:
             "end_at": _("la fin"), "return_at": _("le retour")}
 
 
+# Dates of sheets, time entries and expenses: from this day, up to a year ahead (a typo such
+# as 0001-01-01 or 9999-12-31 is refused, not stored to break every list that shows it).
+_EARLIEST_DAY = datetime.date(2000, 1, 1)
+
+
+def _date_window() -> tuple[datetime.date, datetime.date, str]:
+    """The first and last days allowed, and the message that says so."""
+    latest = timezone.localdate() + datetime.timedelta(days=366)
+    return _EARLIEST_DAY, latest, _("Indiquez une date entre le %(first)s et le %(last)s.") % {
+        "first": _EARLIEST_DAY.strftime("%d/%m/%Y"), "last": latest.strftime("%d/%m/%Y")}
+
+
 def _check_times(intervention: Intervention) -> None:
-    """departure ≤ arrival ≤ end ≤ return, for the times that are set; the later field of a
-    pair in the wrong order is named."""
+    """Each time set within the date window (_date_window), each field out of it named;
+    then departure ≤ arrival ≤ end ≤ return, for the times that are set; the later field of
+    a pair in the wrong order is named."""
     labels = _time_labels()
     errors: dict[str, list[str]] = {}
+    first_day, last_day, message = _date_window()
+    # Compared as aware datetimes: converting 9999-12-31 23:59 to local time would overflow.
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first_day, datetime.time(), tzinfo=tz)
+    stop = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(),
+                                     tzinfo=tz)
+    for name in SHEET_TIMES:
+        value = getattr(intervention, name)
+        if value is not None and not start <= value < stop:
+            errors[name] = [message]
+    if errors:
+        raise ServiceError(next(iter(errors.values()))[0], code="invalid", fields=errors)
     for i, later in enumerate(SHEET_TIMES):
         later_value = getattr(intervention, later)
         if later_value is None:
@@ -532,6 +602,7 @@ def _record_meter_reading(intervention: Intervention) -> None:
 
 
 @transaction.atomic
+@status_move()
 def intervention_sheet_update(*, intervention: Intervention, by: User | None,
                               **fields) -> Intervention:
     """Fill in the sheet: departure_at, arrival_at, end_at, return_at, meter_reading,
@@ -574,6 +645,7 @@ def _refresh(target: Intervention, source: Intervention) -> None:
     """Copy the saved row onto the caller's instance (which keeps its prefetches)."""
     for field in Intervention._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
+    target._loaded_status = source._loaded_status  # the status guard's "as saved"
 
 
 # --- Lines, time, expenses, documents ------------------------------------------------------
@@ -650,8 +722,12 @@ def _check_staff(technician: User | None) -> User:
 
 
 def _check_date(value, field: str = "date") -> datetime.date:
+    """A date (not a datetime) within the date window (_date_window)."""
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         raise _refuse(field, _("Indiquez une date valide."))
+    first_day, last_day, message = _date_window()
+    if not first_day <= value <= last_day:
+        raise _refuse(field, message)
     return value
 
 
@@ -787,6 +863,7 @@ def _clean_signature(content: bytes) -> bytes:
 
 
 @transaction.atomic
+@status_move()
 def intervention_sign(*, intervention: Intervention, by: User | None, signer_name: str,
                       signature_png: bytes, render_report: bool = True) -> Intervention:
     """The customer signs the sheet on the screen: the sheet must be complete (arrival, end,
@@ -838,6 +915,7 @@ def intervention_sign(*, intervention: Intervention, by: User | None, signer_nam
 
 
 @transaction.atomic
+@status_move()
 def intervention_cancel(*, intervention: Intervention, by: User | None,
                         reason: str) -> Intervention:
     """Cancel an intervention not yet signed, saying why (kept in its comments); its request
@@ -855,6 +933,7 @@ def intervention_cancel(*, intervention: Intervention, by: User | None,
 
 
 @transaction.atomic
+@status_move()
 def intervention_close(*, intervention: Intervention, by: User | None) -> Intervention:
     """Close a done and signed intervention (the back office has checked and billed it); its
     request is closed too."""
@@ -867,6 +946,94 @@ def intervention_close(*, intervention: Intervention, by: User | None) -> Interv
     ticket_follow_intervention(intervention=locked, actor=by)
     _refresh(intervention, locked)
     return intervention
+
+
+def _moved(intervention: Intervention, locked: Intervention, status: str, *,
+           by: User | None) -> Intervention:
+    """Save the locked row in its new status, the request following; the caller's instance
+    gets the saved row."""
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    ticket_follow_intervention(intervention=locked, actor=by)
+    _refresh(intervention, locked)
+    return intervention
+
+
+def _locked_in(intervention: Intervention, statuses: Iterable[str], message: str
+               ) -> Intervention:
+    locked = _locked_sheet(intervention)
+    if locked.status not in statuses:
+        raise ServiceError(message, code="wrong_status", status_code=409)
+    return locked
+
+
+@transaction.atomic
+@status_move()
+def intervention_plan(*, intervention: Intervention, by: User | None) -> Intervention:
+    """An intervention to plan is planned once it has its technicians and its start (set on
+    it beforehand); its request follows."""
+    locked = _locked_in(intervention, {IS.TO_PLAN},
+                        _("Seule une intervention à planifier peut être planifiée."))
+    errors = {}
+    if not locked.technicians.exists():
+        errors["technicians"] = [_("Affectez au moins un technicien.")]
+    if locked.planned_start is None:
+        errors["planned_start"] = [_("Indiquez le début prévu.")]
+    if errors:
+        raise ServiceError(next(iter(errors.values()))[0], code="invalid", fields=errors)
+    return _moved(intervention, locked, IS.PLANNED, by=by)
+
+
+@transaction.atomic
+@status_move()
+def intervention_start(*, intervention: Intervention, by: User | None) -> Intervention:
+    """The work starts (the technician is on site); its request follows."""
+    locked = _locked_in(intervention, {IS.TO_PLAN, IS.PLANNED},
+                        _("Cette intervention est déjà commencée."))
+    if not locked.technicians.exists():
+        raise _refuse("technicians", _("Affectez au moins un technicien."))
+    return _moved(intervention, locked, IS.IN_PROGRESS, by=by)
+
+
+@transaction.atomic
+@status_move()
+def intervention_mark_done(*, intervention: Intervention, by: User | None) -> Intervention:
+    """Done without the customer's signature (he was not there): the sheet must be complete
+    (arrival, end, work done — each missing one named); it stays editable, and only a signed
+    sheet is closed. Its request follows."""
+    locked = _locked_in(intervention, {IS.TO_PLAN, IS.PLANNED, IS.IN_PROGRESS},
+                        _("Cette intervention est déjà réalisée."))
+    missing = {
+        "arrival_at": (locked.arrival_at is None, _("Indiquez l'heure d'arrivée.")),
+        "end_at": (locked.end_at is None, _("Indiquez l'heure de fin.")),
+        "work_done": (not locked.work_done.strip(), _("Décrivez les travaux réalisés.")),
+    }
+    errors = {field: [message] for field, (absent, message) in missing.items() if absent}
+    if errors:
+        raise ServiceError(_("L'intervention ne peut pas être réalisée : complétez la fiche."),
+                           code="incomplete", fields=errors)
+    _check_times(locked)
+    return _moved(intervention, locked, IS.DONE, by=by)
+
+
+@transaction.atomic
+def intervention_set_status(*, intervention: Intervention, status: str, by: User | None,
+                            reason: str = "") -> Intervention:
+    """Move an intervention to a status of its pipeline (Intervention.STATUS_MOVES) through
+    that move's service, its request following with a timeline step: planned (technicians and
+    start set), in progress, done (complete sheet, unsigned), closed (signed), cancelled
+    (`reason` required, 400 on ``reason``). A move not in the pipeline is a 409."""
+    locked = Intervention.objects.select_for_update(of=("self",)).get(pk=intervention.pk)
+    status_move_check(locked, status)
+    moves = {
+        IS.PLANNED: lambda: intervention_plan(intervention=intervention, by=by),
+        IS.IN_PROGRESS: lambda: intervention_start(intervention=intervention, by=by),
+        IS.DONE: lambda: intervention_mark_done(intervention=intervention, by=by),
+        IS.CLOSED: lambda: intervention_close(intervention=intervention, by=by),
+        IS.CANCELLED: lambda: intervention_cancel(intervention=intervention, by=by,
+                                                  reason=reason),
+    }
+    return moves[status]()
 
 
 def intervention_render_report(*, intervention: Intervention) -> bytes:

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from portal_api.accounts.rules import is_staff_member, is_technician
+from portal_api.accounts.rules import is_technician
 from portal_api.accounts.selectors import client_account_list, company_get
 from portal_api.billing.selectors import contract_list
 from portal_api.common.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, XlsxExportMixin
@@ -161,6 +161,8 @@ class TicketViewSet(_DetailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
         "attachment": VIEW_TICKETS,
         "create": REQUEST_INTERVENTION,
     }
+    # Each request e-mails the staff: a stricter rate (common/throttling.py).
+    throttle_scopes = {"create": "ticket_create"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema: no database
@@ -203,7 +205,7 @@ class TicketViewSet(_DetailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
         )
         return self._detail(ticket, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=_binary("application/octet-stream", "Le fichier joint."))
+    @extend_schema(responses=_binary("*/*", "Le fichier joint, dans son propre type."))
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<document_id>[0-9]+)",
             url_name="attachment")
     def attachment(self, request, pk=None, document_id=None):
@@ -256,6 +258,8 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         "documents": EDIT,
         "sign": "service.sign_intervention",
     }
+    # Uploads (photos, documents, receipts): a stricter rate (common/throttling.py).
+    throttle_scopes = {"documents": "upload", "expenses": "upload"}
     export_filename = "interventions"
     export_columns = [
         Column(_("Numéro"), lambda i: i.number),
@@ -308,12 +312,9 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         return Response(InterventionDetailSerializer(intervention, context=context).data,
                         status=status_code)
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "format", str, enum=["xlsx"],
-        description="xlsx : la liste filtrée en classeur Excel (toutes les lignes).")])
     def list(self, request, *args, **kwargs):
         if (request.query_params.get("scope") == InterventionScope.ALL
-                and is_staff_member(request.user)
+                and request.user.has_perm("service.choose_client")
                 and not request.user.has_perm("service.consult_all_interventions")):
             raise PermissionDenied(_("Vous ne voyez que vos propres interventions."))
         return super().list(request, *args, **kwargs)
@@ -352,8 +353,10 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
                                        quantity=data["quantity"], label=data["label"])
         return self._detail(intervention, status.HTTP_201_CREATED)
 
-    @extend_schema(request=InterventionLineUpdateSerializer,
+    @extend_schema(methods=["PATCH"], request=InterventionLineUpdateSerializer,
                    responses=InterventionDetailSerializer)
+    @extend_schema(methods=["DELETE"], request=None,
+                   responses={200: InterventionDetailSerializer})
     @action(detail=True, methods=["patch", "delete"], url_path=r"lines/(?P<line_id>[0-9]+)")
     def line(self, request, pk=None, line_id=None):
         """Change a line's quantity or label (PATCH) or remove it (DELETE)."""
@@ -377,7 +380,7 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         services.time_entry_add(intervention=intervention, technician=request.user, **data)
         return self._detail(intervention, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=InterventionDetailSerializer)
+    @extend_schema(request=None, responses={200: InterventionDetailSerializer})
     @action(detail=True, methods=["delete"], url_path=r"time-entries/(?P<entry_id>[0-9]+)",
             url_name="time-entry")
     def time_entry(self, request, pk=None, entry_id=None):
@@ -399,7 +402,7 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
                              comment=data["comment"], receipt=data.get("receipt"))
         return self._detail(intervention, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=InterventionDetailSerializer)
+    @extend_schema(request=None, responses={200: InterventionDetailSerializer})
     @action(detail=True, methods=["delete"], url_path=r"expenses/(?P<expense_id>[0-9]+)")
     def expense(self, request, pk=None, expense_id=None):
         intervention = self.get_object()
@@ -420,7 +423,7 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
             document_item(d, intervention_document_url(intervention, d)) for d in documents
         ]}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=_binary("application/octet-stream", "Le document."))
+    @extend_schema(responses=_binary("*/*", "Le document, dans son propre type."))
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]+)",
             url_name="document")
     def document(self, request, pk=None, document_id=None):

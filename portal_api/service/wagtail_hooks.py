@@ -37,6 +37,8 @@ from portal_api.common.admin_forms import (
     ShortTextColumn,
     YesNoColumn,
 )
+from portal_api.common.admin_permissions import reach_prime
+from portal_api.common.admin_status import StatusMovesViewSetMixin
 
 from .admin_forms import EquipmentAdminForm, InterventionAdminForm, TicketAdminForm
 from .admin_views import (
@@ -55,7 +57,8 @@ from .admin_views import (
     admin_url,
     ticket_action_buttons,
 )
-from .models import Equipment, Intervention, Ticket, TicketStatus
+from .models import Equipment, Intervention, InterventionStatus, Ticket, TicketStatus
+from .services import intervention_set_status
 
 
 class ShortDateTimeColumn(Column):
@@ -83,6 +86,11 @@ class LinkColumn(Column):
         context = super().get_cell_context_data(instance, parent_context)
         value = context["raw_value"]
         request = parent_context.get("request")
+        if value and request:
+            # Whether the user reaches each row's object: one query for the page, not a row.
+            table = parent_context.get("table")
+            rows = table.data if table is not None else []
+            reach_prime(request.user, [self.get_value(row) for row in rows])
         context["url"] = admin_url(value, request.user) if value and request else None
         return context
 
@@ -226,8 +234,19 @@ intervention_ticket_panel = InterventionTicketPanel(heading=_("Demande d'origine
 intervention_documents_panel = InterventionDocumentsPanel(heading=_("Documents"))
 
 
-class InterventionViewSet(PortalSnippetViewSet):
+class InterventionViewSet(StatusMovesViewSetMixin, PortalSnippetViewSet):
     model = Intervention
+    # The status moves only through intervention_set_status (its request follows, with a
+    # timeline step; cancelling asks the reason), from the edit view's header buttons.
+    status_service = staticmethod(intervention_set_status)
+    status_permission = "service.manage_interventions"
+    status_labels = {
+        InterventionStatus.PLANNED: _("Planifier"),
+        InterventionStatus.IN_PROGRESS: _("Démarrer"),
+        InterventionStatus.DONE: _("Marquer réalisée"),
+        InterventionStatus.CLOSED: _("Clôturer"),
+        InterventionStatus.CANCELLED: _("Annuler l'intervention"),
+    }
     icon = "calendar-check"
     menu_label = _("Interventions")
     list_display = [
@@ -265,7 +284,7 @@ class InterventionViewSet(PortalSnippetViewSet):
                     intervention_ticket_panel,
                     FieldRowPanel([FieldPanel("client_account"), FieldPanel("site")]),
                     FieldRowPanel([FieldPanel("equipment"), FieldPanel("contract")]),
-                    FieldRowPanel([FieldPanel("status"), FieldPanel("under_warranty")]),
+                    FieldRowPanel([ReadOnly("status"), FieldPanel("under_warranty")]),
                     FieldPanel("description"),
                     FieldRowPanel([FieldPanel("planned_start"), FieldPanel("planned_end")]),
                     FieldPanel("technicians", widget=forms.CheckboxSelectMultiple),

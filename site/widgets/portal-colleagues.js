@@ -70,6 +70,11 @@ class PortalColleagues extends PortalElement {
         off.addEventListener("click", () => this.deactivate(user, name));
         actions.append(off);
       }
+      if (user.permissions.reactivate) {
+        const on = el("button", { type: "button", class: "button button--small", "data-action": "reactivate", text: t("colleagues_reactivate"), "aria-label": `${t("colleagues_reactivate")} – ${name}` });
+        on.addEventListener("click", () => this.reactivate(user));
+        actions.append(on);
+      }
       const cells = [nameCell, user.email, user.role, rights, this.statusBadge(user), actions];
       keys.forEach((key, index) => {
         const td = tr.insertCell();
@@ -154,6 +159,15 @@ class PortalColleagues extends PortalElement {
       this.notice.replaceChildren(el("p", { class: "callout callout--success", text: t("saved") }));
     }, this.rightsFieldset(user.rights));
     form.querySelector("input[name=rights]:not([disabled])")?.focus();
+  }
+
+  async reactivate(user) {
+    try {
+      await api(`/api/v1/colleagues/${user.id}/reactivate/`, { method: "POST" });
+      await this.refresh();
+    } catch (error) {
+      window.alert(error.message);
+    }
   }
 
   async deactivate(user, name) {

@@ -43,16 +43,34 @@ def browser():
         browser.close()
 
 
+# Every Content-Security-Policy violation of a page is reported to the console (Chromium
+# says "Refused to … because it violates the following Content Security Policy directive"),
+# and, to be sure none is missed, the securitypolicyviolation event says it too.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked `
+                + `${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
+});
+"""
+
+
 @pytest.fixture(params=[{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
                 ids=["phone", "desktop"])
 def page(request, browser, live_server):
     context = browser.new_context(viewport=request.param, locale="fr-FR",
                                   base_url=live_server.url)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.viewport_name = request.node.callspec.id.split("-")[-1]
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    if violations:
+        # The journey worked, but something on its pages was blocked by the policy.
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 @pytest.fixture

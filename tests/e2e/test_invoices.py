@@ -8,7 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from cms.models import ExtranetHomePage, PortalPage
-from portal_api.billing.services import invoice_create_draft, invoice_issue, invoice_mark_paid
+from portal_api.billing.services import (
+    invoice_create_draft,
+    invoice_issue,
+    invoice_mark_overdue,
+    invoice_mark_paid,
+)
 from portal_api.documents.models import DocumentKind
 from portal_api.documents.services import document_create
 
@@ -43,7 +48,8 @@ def invoices(dupond_company):
         if status == "paid":
             invoice_mark_paid(invoice=invoice, paid_at=datetime.date(2026, month, 20))
         elif status == "overdue":
-            type(invoice).objects.filter(pk=invoice.pk).update(status="overdue")
+            invoice_mark_overdue(invoice=invoice,
+                                 today=invoice.due_date + datetime.timedelta(days=1))
         invoice.refresh_from_db()
         made.append(invoice)
     invoice_create_draft(client_account=dupond_company, lines=LINES)  # never shown

@@ -25,7 +25,6 @@ from cms.services import EXTRANET_WIDGET_PAGES, INTRANET_WIDGET_PAGES, _widget_p
 from portal_api.accounts.factories import SiteFactory
 from portal_api.billing.factories import ContractFactory
 from portal_api.catalog.factories import ArticleFactory, ArticleFamilyFactory
-from portal_api.common.demo import dispatch_group_ensure
 from portal_api.documents.models import Document
 from portal_api.service.factories import EquipmentFactory
 from portal_api.service.models import (
@@ -103,7 +102,7 @@ def photo(path):
 
 def test_request_to_signed_report(people, journey_pages, boiler, martin, julie, dispatcher,
                                   tmp_path):
-    dispatcher.groups.add(dispatch_group_ensure())
+    # `dispatcher` (tests/conftest.py) holds the « Planification » role.
 
     # 1. M. Martin asks for an urgent intervention on his boiler, with a photo.
     client = people(PHONE)

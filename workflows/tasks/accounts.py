@@ -3,7 +3,10 @@
 from celery import shared_task
 
 from portal_api.accounts.models import User
-from portal_api.accounts.services import portal_user_invitation_send
+from portal_api.accounts.services import (
+    portal_user_invitation_notice_send,
+    portal_user_invitation_send,
+)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=60)
@@ -18,6 +21,21 @@ def portal_user_send_invitation_task(self, user_id: int, invited_by_id: int | No
     invited_by = User.objects.filter(pk=invited_by_id).first() if invited_by_id else None
     try:
         portal_user_invitation_send(user=user, invited_by=invited_by)
+    except OSError as exc:  # SMTP down: try again later
+        raise self.retry(exc=exc) from exc
+    return True
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=60)
+def portal_user_send_invitation_notice_task(self, user_id: int, invited_by_id: int) -> bool:
+    """E-mail an existing account that a client's manager tried to invite it (its address is
+    never revealed to him). Nothing to do if it was deactivated or deleted meanwhile."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    invited_by = User.objects.filter(pk=invited_by_id).first()
+    if user is None or invited_by is None:
+        return False
+    try:
+        portal_user_invitation_notice_send(user=user, invited_by=invited_by)
     except OSError as exc:  # SMTP down: try again later
         raise self.retry(exc=exc) from exc
     return True

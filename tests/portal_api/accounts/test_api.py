@@ -91,7 +91,26 @@ class TestScopedEndpoints:
         ids = [row["id"] for row in client.get(f"/api/v1/{endpoint}/").json()["results"]]
         assert ids == [mine.pk]
 
-    def test_technician_reaches_every_company(self, api_as, julie, equipment):
+    def test_technician_reaches_the_companies_of_his_interventions(
+            self, api_as, julie, team_lead, equipment, dupond_company):
+        from portal_api.service.factories import InterventionFactory
+
+        # Not allowed to create interventions on site: his interventions' companies only.
+        julie.technician_profile.can_create_interventions = False
+        julie.technician_profile.save()
+        client = api_as(julie)
+        assert client.get("/api/v1/equipment/").json()["count"] == 0
+        assert_error(client.get(f"/api/v1/equipment/{equipment['mine'].pk}/"), 404)
+        InterventionFactory(client_account=dupond_company, technicians=[julie])
+        data = client.get("/api/v1/equipment/").json()
+        assert [row["id"] for row in data["results"]] == [equipment["mine"].pk]
+        assert_error(client.get(f"/api/v1/equipment/{equipment['theirs'].pk}/"), 404)
+        # The team lead reaches every company's.
+        assert api_as(team_lead).get("/api/v1/equipment/").json()["count"] == 2
+
+    def test_a_technician_creating_on_site_picks_any_companys_equipment(
+            self, api_as, julie, equipment):
+        assert julie.technician_profile.can_create_interventions
         assert api_as(julie).get("/api/v1/equipment/").json()["count"] == 2
 
     def test_list_runs_a_constant_number_of_queries(self, client, martin, dupond_company):
@@ -287,9 +306,11 @@ class TestColleagues:
             "dupond@dupond-industrie.fr", "gestion@dupond-industrie.fr",
             "martin@dupond-industrie.fr"]
         me = next(r for r in data["results"] if r["is_me"])
-        assert me["permissions"] == {"change_rights": False, "deactivate": False}
+        assert me["permissions"] == {"change_rights": False, "deactivate": False,
+                                     "reactivate": False}
         dupond_row = next(r for r in data["results"] if r["email"].startswith("dupond"))
-        assert dupond_row["permissions"] == {"change_rights": True, "deactivate": True}
+        assert dupond_row["permissions"] == {"change_rights": True, "deactivate": True,
+                                             "reactivate": False}
         assert "place_orders" in dupond_row["rights"]
         assert data["permissions"]["invite"] is True
         assert [r["grantable"] for r in data["permissions"]["rights"]] == [True] * 10
@@ -304,7 +325,7 @@ class TestColleagues:
                 "email": "nouveau@dupond-industrie.fr", "first_name": "Luc",
                 "last_name": "Nouveau", "rights": ["view_catalog", "view_invoices"],
             }, format="json")
-        assert response.status_code == 201, response.content
+        assert response.status_code == 202, response.content
         assert sorted(response.json()["rights"]) == ["view_catalog", "view_invoices"]
         assert response.json()["invitation_pending"] is True
         user = User.objects.get(email="nouveau@dupond-industrie.fr")
@@ -381,6 +402,52 @@ class TestColleagues:
         assert dupond.is_active is False
         row = api_as(manager).get(f"/api/v1/colleagues/{dupond.pk}/").json()
         assert row["is_active"] is False and row["permissions"]["deactivate"] is False
+        assert row["permissions"]["reactivate"] is True
+
+    def test_reactivate(self, api_as, manager, dupond):
+        api_as(manager).delete(f"/api/v1/colleagues/{dupond.pk}/")
+        response = api_as(manager).post(f"/api/v1/colleagues/{dupond.pk}/reactivate/")
+        assert response.status_code == 200, response.content
+        assert response.json()["is_active"] is True
+        dupond.refresh_from_db()
+        assert dupond.is_active is True
+
+    @pytest.fixture
+    def user_manager(self, dupond_company):
+        """A manager holding "manage users" alone."""
+        return PortalProfileFactory(
+            user=UserFactory(email="rh@dupond-industrie.fr"), client_account=dupond_company,
+            role=PortalRole.CUSTOM, can_manage_users=True,
+        ).user
+
+    def test_only_within_the_rights_he_holds(self, api_as, user_manager, manager, dupond,
+                                             dupond_company):
+        """A manager with "manage users" alone neither deactivates nor reactivates the manager
+        who holds every right, nor the buyer who holds rights he lacks; he may not take away
+        from them rights he lacks either."""
+        before, users = profiles_snapshot(), users_snapshot()
+        client = api_as(user_manager)
+        for target in (manager, dupond):
+            assert_error(client.delete(f"/api/v1/colleagues/{target.pk}/"), 403)
+            error = assert_error(client.patch(f"/api/v1/colleagues/{target.pk}/",
+                                              {"rights": []}, format="json"), 400)
+            assert error["code"] == "rights_not_held" and "rights" in error["fields"]
+        assert profiles_snapshot() == before and users_snapshot() == users
+        rows = {r["email"]: r["permissions"]
+                for r in client.get("/api/v1/colleagues/").json()["results"]}
+        assert rows["gestion@dupond-industrie.fr"] == rows["dupond@dupond-industrie.fr"] == {
+            "change_rights": True, "deactivate": False, "reactivate": False}
+        # The full manager deactivates the buyer: the limited one cannot bring him back.
+        api_as(manager).delete(f"/api/v1/colleagues/{dupond.pk}/")
+        client = api_as(user_manager)
+        assert_error(client.post(f"/api/v1/colleagues/{dupond.pk}/reactivate/"), 403)
+        dupond.refresh_from_db()
+        assert dupond.is_active is False
+        # A colleague whose rights he holds (none but managing users): within his hands.
+        peer = PortalProfileFactory(user=UserFactory(email="rh2@dupond-industrie.fr"),
+                                    client_account=dupond_company, role=PortalRole.CUSTOM,
+                                    can_manage_users=True).user
+        assert client.delete(f"/api/v1/colleagues/{peer.pk}/").status_code == 204
 
     def test_another_companys_user_is_404_and_unchanged(self, api_as, manager, other_manager):
         before, users = profiles_snapshot(), users_snapshot()
@@ -421,3 +488,53 @@ class TestColleagues:
         with CaptureQueriesContext(connection) as large:
             assert len(client.get("/api/v1/colleagues/").json()["results"]) == 50
         assert len(large.captured_queries) == len(small.captured_queries)
+
+
+class TestInvitationRevealsNoAccount:
+    """Issue 11: inviting an address that has an account elsewhere answers exactly like a
+    new address, and makes no second account."""
+
+    @staticmethod
+    def invite(client, email, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/api/v1/colleagues/", {
+                "email": email, "first_name": "Luc", "last_name": "Nouveau",
+                "rights": ["view_catalog"]}, format="json")
+
+    @pytest.mark.parametrize("owner", ["other_manager", "dispatcher"])
+    def test_an_address_of_another_company_or_of_staff_answers_like_a_new_one(
+        self, request, api_as, manager, owner, django_capture_on_commit_callbacks,
+    ):
+        existing = request.getfixturevalue(owner)
+        client = api_as(manager)
+        new = self.invite(client, "nouveau@dupond-industrie.fr",
+                          django_capture_on_commit_callbacks)
+        taken_email = existing.email.upper()  # any spelling of it
+        before = users_snapshot()
+        taken = self.invite(client, taken_email, django_capture_on_commit_callbacks)
+        assert taken.status_code == new.status_code == 202, taken.content
+        answer = taken.json()
+        assert set(answer) == set(new.json())
+        assert answer == {**new.json(), "email": existing.email}
+        # No second account, nothing of the existing one changed or moved.
+        assert users_snapshot() == before
+        assert User.objects.filter(email__iexact=existing.email).count() == 1
+        existing.refresh_from_db()
+        assert existing.has_usable_password() and existing.is_active
+        # The manager's list does not show him.
+        emails = [c["email"] for c in client.get("/api/v1/colleagues/").json()["results"]]
+        assert existing.email not in emails
+        # His owner is told (not the manager); he gets no invitation link.
+        notice = mail.outbox[-1]
+        assert notice.to == [existing.email]
+        assert "déjà un compte" in notice.body and "/invitation/" not in notice.body
+
+    def test_an_inactive_account_elsewhere_gets_nothing(
+        self, api_as, manager, other_manager, django_capture_on_commit_callbacks,
+    ):
+        other_manager.is_active = False
+        other_manager.save()
+        response = self.invite(api_as(manager), other_manager.email,
+                               django_capture_on_commit_callbacks)
+        assert response.status_code == 202
+        assert mail.outbox == []

@@ -134,3 +134,57 @@ def test_logout(client, dupond):
 def test_english_login_page(client, db):
     response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en")
     assert 'lang="en"' in response.content.decode()
+
+
+# One lockout per account whatever the spelling of the address (issue 11) ------------------
+
+SPELLINGS = ["dupond@dupond-industrie.fr", "DUPOND@dupond-industrie.fr",
+             " Dupond@Dupond-Industrie.FR", "dupond@DUPOND-INDUSTRIE.fr ",
+             "DuPoNd@dupond-industrie.fr"]
+
+
+def test_failures_under_different_spellings_lock_the_one_account(client, dupond):
+    for spelling in SPELLINGS[:4]:
+        assert login(client, spelling, "mauvais-mot-de-passe").status_code == 200
+    # The fifth failure, under a fifth spelling, locks the account...
+    assert login(client, SPELLINGS[4], "mauvais-mot-de-passe").status_code == 429
+    # ...for every spelling, even with the right password.
+    for spelling in SPELLINGS:
+        response = login(client, spelling)
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [dupond.email]
+
+
+def test_admin_login_locks_by_any_spelling_too(client, dispatcher):
+    spellings = [dispatcher.email.upper(), f"  {dispatcher.email}", dispatcher.email.title(),
+                 dispatcher.email.capitalize(), f"{dispatcher.email.upper()} "]
+    for spelling in spellings:
+        client.post("/admin/login/", {"username": spelling, "password": "mauvais"})
+    for spelling in [dispatcher.email, dispatcher.email.upper()]:
+        response = client.post("/admin/login/", {"username": spelling,
+                                                  "password": DEMO_PASSWORD})
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+
+def test_portal_and_admin_failures_add_up(client, dispatcher):
+    for _ in range(3):
+        client.post("/admin/login/", {"username": dispatcher.email.upper(), "password": "x"})
+    for _ in range(2):
+        login(client, f" {dispatcher.email.title()}", "mauvais-mot-de-passe")
+    assert login(client, dispatcher.email).status_code == 429
+
+
+def test_a_capitalised_spelling_logs_in_and_resets_the_failures(client, dupond):
+    for _ in range(3):
+        login(client, dupond.email, "mauvais-mot-de-passe")
+    assert login(client, " DUPOND@Dupond-Industrie.fr ").status_code == 302
+    assert not AccessAttempt.objects.filter(username=dupond.email).exists()
+
+
+def test_admin_login_accepts_any_spelling(client, dispatcher):
+    response = client.post("/admin/login/", {"username": f" {dispatcher.email.upper()}",
+                                              "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(dispatcher.pk)

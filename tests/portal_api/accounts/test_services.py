@@ -105,12 +105,26 @@ class TestInvite:
         assert not User.objects.filter(email="x@dupond-industrie.fr").exists()
         assert len(mail.outbox) == 0
 
-    def test_existing_email_is_refused(self, manager, other_manager):
-        with pytest.raises(ServiceError) as exc:
-            services.portal_user_invite(invited_by=manager, email="AUTRE@client-exemple.fr",
-                                        last_name="Doublon")
-        assert "email" in exc.value.fields
+    def test_an_address_with_an_account_elsewhere_makes_no_account_and_is_not_revealed(
+        self, manager, other_manager, django_capture_on_commit_callbacks,
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.portal_user_invite(
+                invited_by=manager, email="AUTRE@client-exemple.fr", last_name="Doublon")
+        assert result is None  # the caller answers as for a new colleague
         assert User.objects.filter(email__iexact="autre@client-exemple.fr").count() == 1
+        other_manager.refresh_from_db()
+        assert other_manager.portal_profile.client_account.code == "AUTRE"
+        [notice] = mail.outbox
+        assert notice.to == ["autre@client-exemple.fr"]
+        assert "Claire Gestion (Dupond Industrie)" in notice.body
+        assert "/connexion/" in notice.body and "/invitation/" not in notice.body
+
+    def test_an_address_of_his_own_colleague_is_refused(self, manager, dupond):
+        with pytest.raises(ServiceError) as exc:
+            services.portal_user_invite(invited_by=manager, email="DUPOND@dupond-industrie.fr",
+                                        last_name="Doublon")
+        assert exc.value.code == "email_taken" and "email" in exc.value.fields
 
     def test_without_the_right_is_refused(self, dupond):
         with pytest.raises(ServiceError) as exc:

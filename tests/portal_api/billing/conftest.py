@@ -3,7 +3,12 @@ import datetime
 import pytest
 
 from portal_api.billing.models import Invoice
-from portal_api.billing.services import invoice_create_draft, invoice_issue, invoice_mark_paid
+from portal_api.billing.services import (
+    invoice_create_draft,
+    invoice_issue,
+    invoice_mark_overdue,
+    invoice_mark_paid,
+)
 
 LINES = [
     {"label": "Main-d'œuvre", "quantity": "2", "unit_price_excl_tax": "55.00",
@@ -22,7 +27,8 @@ def make_invoice(company, *, issue_date=datetime.date(2026, 3, 1), status="issue
     if status == "paid":
         invoice = invoice_mark_paid(invoice=invoice, paid_at=issue_date)
     elif status == "overdue":
-        Invoice.objects.filter(pk=invoice.pk).update(status="overdue")
+        invoice_mark_overdue(invoice=invoice,
+                             today=invoice.due_date + datetime.timedelta(days=1))
         invoice.refresh_from_db()
     return invoice
 

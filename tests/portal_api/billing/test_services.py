@@ -5,12 +5,13 @@ import pytest
 from django.db import connection, connections, transaction
 
 from portal_api.accounts.factories import ClientAccountFactory
-from portal_api.billing.models import Invoice
+from portal_api.billing.models import Invoice, InvoiceStatus
 from portal_api.billing.services import (
     invoice_create_draft,
     invoice_issue,
     invoice_mark_overdue,
     invoice_mark_paid,
+    invoice_set_status,
 )
 from portal_api.common.errors import ServiceError
 
@@ -106,3 +107,54 @@ def test_concurrent_issuing_gives_distinct_gapless_numbers():
     assert not errors
     sequences = sorted(Invoice.objects.filter(year=2026).values_list("sequence", flat=True))
     assert sequences == list(range(1, 13))
+
+
+@pytest.mark.django_db
+class TestSetStatus:
+    """invoice_set_status: the pipeline's moves, each through its service."""
+
+    def test_issued_then_overdue_then_paid(self, sales_admin):
+        invoice = invoice_set_status(invoice=draft(), status=InvoiceStatus.ISSUED,
+                                     by=sales_admin)
+        assert invoice.number.startswith("FA-") and invoice.due_date
+        assert invoice.allowed_next_statuses() == {InvoiceStatus.PAID, InvoiceStatus.OVERDUE}
+        # Not overdue before its due date (invoice_mark_overdue moves only those past it).
+        with pytest.raises(ServiceError) as exc:
+            invoice_set_status(invoice=invoice, status=InvoiceStatus.OVERDUE, by=sales_admin)
+        assert exc.value.status_code == 409
+        Invoice.objects.filter(pk=invoice.pk).update(
+            issue_date=datetime.date(2026, 1, 2), due_date=datetime.date(2026, 2, 1))
+        invoice = invoice_set_status(invoice=invoice, status=InvoiceStatus.OVERDUE,
+                                     by=sales_admin)
+        assert invoice.status == InvoiceStatus.OVERDUE
+        invoice = invoice_set_status(invoice=invoice, status=InvoiceStatus.PAID, by=sales_admin,
+                                     paid_at=datetime.date(2026, 3, 3))
+        assert invoice.status == InvoiceStatus.PAID
+        assert invoice.paid_at == datetime.date(2026, 3, 3)
+        assert invoice.allowed_next_statuses() == frozenset()
+
+    @pytest.mark.parametrize("target", [InvoiceStatus.PAID, InvoiceStatus.OVERDUE,
+                                        InvoiceStatus.DRAFT])
+    def test_a_draft_is_only_issued(self, sales_admin, target):
+        invoice = draft()
+        with pytest.raises(ServiceError) as exc:
+            invoice_set_status(invoice=invoice, status=target, by=sales_admin)
+        assert exc.value.status_code == 409
+        assert "« Brouillon »" in exc.value.message
+        assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.DRAFT
+
+    def test_a_paid_invoice_goes_nowhere(self, sales_admin):
+        invoice = invoice_mark_paid(invoice=invoice_issue(invoice=draft()))
+        for target in (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE, InvoiceStatus.DRAFT):
+            with pytest.raises(ServiceError) as exc:
+                invoice_set_status(invoice=invoice, status=target, by=sales_admin)
+            assert exc.value.status_code == 409
+            assert "« Payée »" in exc.value.message
+
+    def test_mark_overdue_moves_only_issued_invoices_past_due(self):
+        issued = invoice_issue(invoice=draft(), issue_date=datetime.date(2026, 1, 5))
+        paid = invoice_mark_paid(invoice=invoice_issue(invoice=draft(),
+                                                       issue_date=datetime.date(2026, 1, 5)))
+        assert invoice_mark_overdue(today=datetime.date(2026, 3, 1)) == 1
+        assert Invoice.objects.get(pk=issued.pk).status == InvoiceStatus.OVERDUE
+        assert Invoice.objects.get(pk=paid.pk).status == InvoiceStatus.PAID

@@ -76,13 +76,10 @@ def test_issuing_in_the_admin_stores_the_pdf(admin_client, dupond_company,
     from django.urls import reverse
 
     draft = invoice_create_draft(client_account=dupond_company, lines=LINES)
-    edit = reverse("wagtailsnippets_billing_invoice:edit", args=[draft.pk])
-    form = admin_client.get(edit).context["form"]
-    post = {name: form[name].value() for name in form.fields
-            if not form.fields[name].disabled and form[name].value() is not None}
-    post["status"] = "issued"
+    # « Émettre » in the edit view's header: the status form, posted to invoice_set_status.
+    move = reverse("wagtailsnippets_billing_invoice:status", args=[draft.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(edit, post)
+        response = admin_client.post(move, {"status": "issued"})
     assert response.status_code == 302, response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "issued" and draft.pdf is not None

@@ -14,6 +14,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page
 
+from portal_api.accounts import roles
 from portal_api.accounts.factories import DEMO_PASSWORD
 from portal_api.accounts.models import (
     ClientAccount,
@@ -23,9 +24,10 @@ from portal_api.accounts.models import (
     TechnicianProfile,
     User,
 )
+from portal_api.accounts.rules import staff_roles_of
 from portal_api.billing.models import Invoice, InvoiceStatus
 from portal_api.catalog.models import Article, ArticleFamily, ArticleKind, BundleComponent
-from portal_api.common.demo import DISPATCH_GROUP, demo_logins, luhn_valid, seed_demo
+from portal_api.common.demo import demo_logins, luhn_valid, seed_demo
 from portal_api.common.models import NumberSequence
 from portal_api.orders.models import Order, OrderLine, OrderStatus
 from portal_api.service.models import (
@@ -197,13 +199,20 @@ class TestScenario:
             assert account.address and account.postal_code and account.city
 
     def test_staff_and_technicians(self):
+        # The back office holds roles from roles.py, as any installation would: nobody is a
+        # superuser in the demo.
         admin = user(ADMIN)
-        assert admin.is_superuser and admin.is_staff
+        assert admin.is_staff and not admin.is_superuser
+        assert staff_roles_of(admin) == {roles.ADMINISTRATOR}
+        assert user("adv@atelier-portal.fr").has_perm("billing.manage_invoices")
+        assert staff_roles_of(user("adv@atelier-portal.fr")) == {roles.SALES}
+        assert staff_roles_of(user("redaction@atelier-portal.fr")) == {roles.EDITOR}
 
         dispatcher = user(DISPATCH)
         assert dispatcher.is_staff and not dispatcher.is_superuser
         assert not TechnicianProfile.objects.filter(user=dispatcher).exists()
-        assert dispatcher.groups.filter(name=DISPATCH_GROUP).exists()
+        assert staff_roles_of(dispatcher) == {roles.DISPATCHER}
+        assert dispatcher.groups.filter(name=roles.STAFF_ROLES[roles.DISPATCHER].group).exists()
         assert dispatcher.has_perm("wagtailadmin.access_admin")
         assert dispatcher.has_perm("service.change_ticket")
         assert dispatcher.has_perm("service.add_intervention")
@@ -224,6 +233,8 @@ class TestScenario:
         landings = {login.email: login.landing for login in demo_logins()}
         assert landings[ADMIN] == "/admin/"
         assert landings[DISPATCH] == "/admin/"
+        assert landings["adv@atelier-portal.fr"] == "/admin/"
+        assert landings["redaction@atelier-portal.fr"] == "/admin/"
         assert landings[DUPOND] == landings[MARTIN] == landings[OTHER] == "/espace-client/"
         assert landings[JULIE] == "/intranet/"
         for email in (DUPOND, JULIE, ADMIN):

@@ -19,6 +19,7 @@ from portal_api.accounts.factories import PortalProfileFactory, SiteFactory, Use
 from portal_api.accounts.models import PortalRole
 from portal_api.billing.factories import ContractFactory
 from portal_api.billing.models import Invoice
+from portal_api.common.status import status_move
 from portal_api.documents.models import Document
 from portal_api.orders.models import Order
 from portal_api.service.factories import (
@@ -51,11 +52,12 @@ _numbers = iter(range(1, 10_000))
 def order(company, status, total="0", *, submitted_at=None, **extra) -> Order:
     placed = status != "draft"
     n = next(_numbers)
-    return Order.objects.create(
-        client_account=company, status=status, total_incl_tax=Decimal(total),
-        number=f"CO-T-{n:05d}" if placed else None,
-        submitted_at=(submitted_at or paris(2026, 11, 1, 9)) if placed else None, **extra,
-    )
+    with status_move():  # test data in any status
+        return Order.objects.create(
+            client_account=company, status=status, total_incl_tax=Decimal(total),
+            number=f"CO-T-{n:05d}" if placed else None,
+            submitted_at=(submitted_at or paris(2026, 11, 1, 9)) if placed else None, **extra,
+        )
 
 
 def invoice(company, status, *, ttc, ht, issue=None, due=None, paid=None) -> Invoice:
@@ -63,12 +65,13 @@ def invoice(company, status, *, ttc, ht, issue=None, due=None, paid=None) -> Inv
     if status == "draft":
         return Invoice.objects.create(client_account=company, total_incl_tax=Decimal(ttc),
                                       total_excl_tax=Decimal(ht))
-    return Invoice.objects.create(
-        client_account=company, status=status, number=f"FA-T-{n:05d}", year=issue.year,
-        sequence=n, issue_date=issue, due_date=due or issue + datetime.timedelta(days=30),
-        paid_at=paid, total_incl_tax=Decimal(ttc), total_excl_tax=Decimal(ht),
-        total_vat=Decimal(ttc) - Decimal(ht),
-    )
+    with status_move():  # test data in any status
+        return Invoice.objects.create(
+            client_account=company, status=status, number=f"FA-T-{n:05d}", year=issue.year,
+            sequence=n, issue_date=issue, due_date=due or issue + datetime.timedelta(days=30),
+            paid_at=paid, total_incl_tax=Decimal(ttc), total_excl_tax=Decimal(ht),
+            total_vat=Decimal(ttc) - Decimal(ht),
+        )
 
 
 def document(company, title, kind, at) -> Document:

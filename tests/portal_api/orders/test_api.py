@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from portal_api.catalog.models import Article
+from portal_api.common.status import status_move
 from portal_api.orders.models import Order, OrderLine, OrderStatus
 from portal_api.orders.services import order_create_draft, order_submit
 
@@ -315,9 +316,10 @@ class TestListFiltersAndExport:
                                            lines=[(article, Decimal("1"))],
                                            delivery_site=dupond_site)
                 if _ % 2:
-                    Order.objects.filter(pk=order.pk).update(
-                        status="submitted", number=f"T-{order.pk}", submitted_by=dupond,
-                        submitted_at=order.created_at)
+                    with status_move():
+                        Order.objects.filter(pk=order.pk).update(
+                            status="submitted", number=f"T-{order.pk}", submitted_by=dupond,
+                            submitted_at=order.created_at)
 
         make(5)
         with CaptureQueriesContext(connection) as small:

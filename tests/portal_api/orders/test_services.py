@@ -16,6 +16,7 @@ from portal_api.orders.services import (
     order_line_add,
     order_line_remove,
     order_line_update,
+    order_set_status,
     order_submit,
 )
 
@@ -174,3 +175,66 @@ class TestDraftEditing:
             order_line_add(order=order, article=article, quantity=1)
         assert exc.value.status_code == 409
         assert order.lines.get().quantity == Decimal("2")
+
+
+class TestSetStatus:
+    """order_set_status: the pipeline's moves, each through its service."""
+
+    def test_the_whole_pipeline(self, draft, dupond, sales_admin, article):
+        order = order_set_status(order=draft, status=OrderStatus.SUBMITTED, by=dupond)
+        assert order.status == OrderStatus.SUBMITTED and order.submitted_by == dupond
+        assert order.number.startswith("CO-")
+        assert order.allowed_next_statuses() == {OrderStatus.CONFIRMED, OrderStatus.CANCELLED}
+        order = order_set_status(order=order, status=OrderStatus.CONFIRMED, by=sales_admin)
+        assert order.confirmed_at is not None
+        order = order_set_status(order=order, status=OrderStatus.DELIVERED, by=sales_admin)
+        assert stock(article) == (Decimal("8"), Decimal("0"))  # order_deliver took the stock
+        order = order_set_status(order=order, status=OrderStatus.INVOICED, by=sales_admin)
+        assert Order.objects.get(pk=order.pk).status == OrderStatus.INVOICED
+        assert order.allowed_next_statuses() == frozenset()
+
+    def test_cancelling_releases_the_stock(self, draft, dupond, sales_admin, article):
+        order = order_submit(order=draft, submitted_by=dupond)
+        order = order_set_status(order=order, status=OrderStatus.CANCELLED, by=sales_admin,
+                                 reason="Doublon")
+        assert order.status == OrderStatus.CANCELLED and order.cancelled_at
+        assert stock(article) == (Decimal("10"), Decimal("0"))
+
+    @pytest.mark.parametrize("start, target", [
+        (OrderStatus.DRAFT, OrderStatus.CONFIRMED),
+        (OrderStatus.SUBMITTED, OrderStatus.DELIVERED),
+        (OrderStatus.SUBMITTED, OrderStatus.INVOICED),
+        (OrderStatus.CONFIRMED, OrderStatus.CANCELLED),
+        (OrderStatus.SUBMITTED, OrderStatus.SUBMITTED),
+        (OrderStatus.CANCELLED, OrderStatus.SUBMITTED),
+    ])
+    def test_moves_not_in_the_pipeline_are_409(self, draft, dupond, sales_admin, start,
+                                                 target):
+        order = draft
+        if start != OrderStatus.DRAFT:
+            order = order_submit(order=order, submitted_by=dupond)
+        if start == OrderStatus.CONFIRMED:
+            order = order_confirm(order=order)
+        if start == OrderStatus.CANCELLED:
+            order = order_cancel(order=order)
+        with pytest.raises(ServiceError) as exc:
+            order_set_status(order=order, status=target, by=sales_admin)
+        assert exc.value.status_code == 409
+        labels = dict(OrderStatus.choices)
+        assert f"« {labels[start]} »" in exc.value.message
+        if target != start:
+            assert f"« {labels[target]} »" in exc.value.message
+        assert Order.objects.get(pk=order.pk).status == start
+
+    def test_an_unknown_status_is_a_400_on_status(self, draft, sales_admin):
+        with pytest.raises(ServiceError) as exc:
+            order_set_status(order=draft, status="lost", by=sales_admin)
+        assert exc.value.status_code == 400 and list(exc.value.fields) == ["status"]
+
+    def test_a_service_refusal_comes_through(self, draft, dupond, sales_admin, article):
+        article.stock_on_hand = Decimal("1")
+        article.save()
+        with pytest.raises(ServiceError) as exc:
+            order_set_status(order=draft, status=OrderStatus.SUBMITTED, by=dupond)
+        assert exc.value.code == "insufficient_stock"
+        assert Order.objects.get(pk=draft.pk).status == OrderStatus.DRAFT

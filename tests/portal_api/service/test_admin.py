@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from portal_api.accounts.factories import StaffFactory
-from portal_api.common.demo import dispatch_group_ensure
+from portal_api.accounts.models import User
+from portal_api.common.status import status_move
 from portal_api.documents.models import Document, DocumentKind
 from portal_api.documents.services import document_create
 from portal_api.service.factories import TicketEventFactory
@@ -52,8 +52,7 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def dispatch_client(client, dispatcher):
-    """The dispatcher, in the dispatchers' group (the demo's permissions), logged in."""
-    dispatcher.groups.add(dispatch_group_ensure())
+    """The dispatcher (the « Planification » role, tests/conftest.py), logged in."""
     client.force_login(dispatcher)
     return client
 
@@ -109,7 +108,8 @@ def test_inbox_lists_urgent_first_then_oldest(dispatch_client, dupond_company, o
                                  description="Urgente aussi", urgent=True)
     closed = ticket_create(client_account=dupond_company, requester=None,
                            description="Traitée", urgent=True)
-    Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
+    with status_move():
+        Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
     for ticket, day in ((old, 1), (older_urgent, 2), (urgent_ticket, 3), (recent, 4)):
         Ticket.objects.filter(pk=ticket.pk).update(
             created_at=datetime.datetime(2026, 3, day, 8, tzinfo=datetime.UTC))
@@ -137,7 +137,8 @@ def test_inbox_filters_by_status_client_and_urgency(dispatch_client, dupond_comp
     page = content(dispatch_client.get(listing, {"urgent": "true"}))
     assert urgent_ticket.number in page and calm.number not in page and other.number not in page
 
-    Ticket.objects.filter(pk=calm.pk).update(status=TicketStatus.CLOSED)
+    with status_move():
+        Ticket.objects.filter(pk=calm.pk).update(status=TicketStatus.CLOSED)
     page = content(dispatch_client.get(listing, {"status": TicketStatus.CLOSED}))
     assert calm.number in page and urgent_ticket.number not in page
 
@@ -335,7 +336,8 @@ def test_a_converted_or_closed_request_offers_no_conversion(dispatch_client, urg
                for m in messages_of(response))
 
     closed = ticket_create(client_account=dupond_company, requester=None, description="Close")
-    Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
+    with status_move():
+        Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
     page = content(dispatch_client.get(url(Ticket, "edit", closed.pk)))
     assert convert_url(closed) not in page and close_url(closed) not in page
     response = dispatch_client.post(convert_url(closed), convert_post(closed, [julie]),
@@ -425,22 +427,33 @@ def test_clients_and_anonymous_users_get_no_access(client, urgent_ticket, martin
     assert mail.outbox == []
 
 
-def staff_with(*codenames: str):
-    """A staff member with the admin and only the given service permissions."""
-    staff = StaffFactory()
-    group = Group.objects.create(name=f"Essai {staff.pk}")
+def assert_denied(response, target):
+    """A user in the admin refused a screen: Wagtail turns the 403 into a redirect to the
+    dashboard, with its « no permission » message (not the login page: he is logged in)."""
+    assert response.status_code in (302, 403), target
+    if response.status_code == 302:
+        assert response.url == reverse("wagtailadmin_home"), target
+
+
+def with_admin_door(user, *codenames: str):
+    """Give the user the admin's door (`wagtailadmin.access_admin`) and the given Django
+    model permissions of the service, in a group of its own."""
+    group = Group.objects.create(name=f"Essai {user.pk}")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     for codename in codenames:
         group.permissions.add(Permission.objects.get(content_type__app_label="service",
                                                      codename=codename))
-    staff.groups.add(group)
-    return staff
+    user.groups.add(group)
+    return user
 
 
 @pytest.mark.django_db
-def test_staff_without_the_snippet_permissions_are_refused(client, urgent_ticket, julie,
-                                                           intervention):
-    client.force_login(staff_with())
+def test_django_model_permissions_open_nothing(client, urgent_ticket, julie, intervention,
+                                               staff_without_role):
+    """The admin asks `rules`: Django's model permissions on requests and interventions,
+    without a role, open none of the Action Center."""
+    client.force_login(with_admin_door(staff_without_role, "view_ticket", "change_ticket",
+                                       "add_intervention", "change_intervention"))
     for target in action_center_urls(urgent_ticket, intervention):
         assert_refused(client.get(target), target)
     assert_refused(client.post(convert_url(urgent_ticket),
@@ -452,24 +465,55 @@ def test_staff_without_the_snippet_permissions_are_refused(client, urgent_ticket
 
 
 @pytest.mark.django_db
-def test_reading_requests_is_not_handling_them(client, urgent_ticket, julie):
-    """« view » opens the request and its files; converting also needs to change requests and
-    to add interventions, closing to change requests."""
-    client.force_login(staff_with("view_ticket"))
+@pytest.mark.parametrize("role", ["sales_admin", "content_editor"])
+def test_roles_without_the_service_are_refused(client, request, urgent_ticket, julie,
+                                               intervention, role):
+    """Sales administration and the content editor open the admin, not the Action Center."""
+    client.force_login(request.getfixturevalue(role))
+    for target in action_center_urls(urgent_ticket, intervention):
+        assert_denied(client.get(target), target)
+    assert_denied(client.post(convert_url(urgent_ticket), convert_post(urgent_ticket, [julie])),
+                  "convert")
+    assert_denied(client.post(close_url(urgent_ticket), {"answer": "Non."}), "close")
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.intervention is None and urgent_ticket.status == TicketStatus.RECEIVED
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_reading_requests_is_not_handling_them(client, urgent_ticket, julie, team_lead):
+    """A team lead given the admin's door reads every request and its files (his role reaches
+    them) but handles none: converting and closing are the dispatcher's rules."""
+    client.force_login(with_admin_door(team_lead))
+    assert client.get(url(Ticket, "list")).status_code == 200
     page = content(client.get(url(Ticket, "inspect", urgent_ticket.pk)))
     assert "Photo du défaut" in page
     assert convert_url(urgent_ticket) not in page and close_url(urgent_ticket) not in page
     photo = Document.objects.get(title="Photo du défaut")
     assert client.get(attachment_url(urgent_ticket, photo)).status_code == 200
-    assert_refused(client.get(convert_url(urgent_ticket)), "convert")
-    assert_refused(client.post(close_url(urgent_ticket), {"answer": "Non."}), "close")
-
-    client.force_login(staff_with("view_ticket", "change_ticket"))
-    assert_refused(client.post(convert_url(urgent_ticket),
-                               convert_post(urgent_ticket, [julie])), "convert")
-    page = content(client.get(url(Ticket, "edit", urgent_ticket.pk)))
-    assert convert_url(urgent_ticket) not in page and close_url(urgent_ticket) in page
+    assert_denied(client.get(url(Ticket, "edit", urgent_ticket.pk)), "edit")
+    assert_denied(client.get(convert_url(urgent_ticket)), "convert")
+    assert_denied(client.post(convert_url(urgent_ticket), convert_post(urgent_ticket, [julie])),
+                  "convert")
+    assert_denied(client.post(close_url(urgent_ticket), {"answer": "Non."}), "close")
     assert Intervention.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_request_beyond_the_reach_is_a_404(client, urgent_ticket, julie, intervention):
+    """Julie, a technician limited to her interventions, given the admin's door: the request
+    that is not one of hers is absent from the list and a 404 on every screen (her role may
+    read requests: not a 403); her own intervention opens."""
+    client.force_login(with_admin_door(julie))
+    assert urgent_ticket.number not in content(client.get(url(Ticket, "list")))
+    photo = Document.objects.get(title="Photo du défaut")
+    for target in (url(Ticket, "inspect", urgent_ticket.pk),
+                   attachment_url(urgent_ticket, photo)):
+        assert client.get(target).status_code == 404, target
+    # Converting and closing are not hers at all: the right first.
+    assert_denied(client.get(convert_url(urgent_ticket)), "convert")
+    assert julie in intervention.technicians.all()
+    assert client.get(url(Intervention, "inspect", intervention.pk)).status_code == 200
 
 
 @pytest.mark.django_db
@@ -499,3 +543,28 @@ def test_the_inbox_runs_a_constant_number_of_queries(dispatch_client, dupond_com
     few = count_queries()
     make(12)
     assert count_queries() == few
+
+
+@pytest.mark.django_db
+def test_a_dispatcher_created_in_the_admin_runs_the_action_center(client, administrator,
+                                                                  urgent_ticket, julie):
+    """The administrator creates a colleague in the admin's user screen with the
+    « Planification » role; logged in, she opens the Action Center and converts a request."""
+    client.force_login(administrator)
+    response = client.post(reverse("wagtailusers_users:add"), {
+        "email": "claire.planif@atelier-portal.fr", "first_name": "Claire",
+        "last_name": "Planif", "is_staff": "on",
+        "groups": [Group.objects.get(name="Planification").pk],
+        "password1": "Un-mot-de-passe-solide-2026", "password2": "Un-mot-de-passe-solide-2026",
+    })
+    assert response.status_code == 302, response.content.decode()
+    client.force_login(User.objects.get(email="claire.planif@atelier-portal.fr"))
+    page = content(client.get(url(Ticket, "list")))
+    assert urgent_ticket.number in page and convert_url(urgent_ticket) in page
+    assert client.get(convert_url(urgent_ticket)).status_code == 200
+    response = client.post(convert_url(urgent_ticket), convert_post(urgent_ticket, [julie]))
+    assert response.status_code == 302
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.intervention is not None
+    assert urgent_ticket.status == TicketStatus.PLANNED
+    assert list(urgent_ticket.intervention.technicians.all()) == [julie]

@@ -12,15 +12,17 @@ from openpyxl import load_workbook
 from portal_api.accounts.factories import PortalProfileFactory, SiteFactory, UserFactory
 from portal_api.accounts.models import PortalRole
 from portal_api.billing.factories import ContractFactory
+from portal_api.common.status import status_move
 from portal_api.service.factories import EquipmentFactory
 from portal_api.service.models import Equipment, Intervention, InterventionStatus
 
 
 def make_intervention(equipment, number, **extra):
-    return Intervention.objects.create(
-        number=number, client_account=equipment.client_account, site=equipment.site,
-        equipment=equipment, **extra,
-    )
+    with status_move():  # test data in any status
+        return Intervention.objects.create(
+            number=number, client_account=equipment.client_account, site=equipment.site,
+            equipment=equipment, **extra,
+        )
 
 
 @pytest.fixture

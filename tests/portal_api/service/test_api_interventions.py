@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal_api.accounts.factories import ClientAccountFactory, SiteFactory
+from portal_api.common.status import status_move
 from portal_api.documents.models import Document
 from portal_api.documents.services import document_create
 from portal_api.service.factories import (
@@ -86,7 +87,8 @@ def sign_directly(intervention):
         content=PDF_BYTES, kind="intervention_report",
         client_account=intervention.client_account, related_object=intervention,
         content_type="application/pdf")
-    intervention.save()
+    with status_move():
+        intervention.save()
     return intervention
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portal_api.accounts.factories import PortalProfileFactory, UserFactory
 from portal_api.accounts.models import PortalRole
+from portal_api.common.status import status_move
 from portal_api.documents.models import Document
 from portal_api.documents.services import document_create
 from portal_api.service.factories import InterventionFactory, TicketEventFactory, TicketFactory
@@ -151,7 +152,8 @@ class TestRead:
         intervention = InterventionFactory(site=dupond_site, number="BI-2026-000042")
         ticket.intervention = intervention
         ticket.status = TicketStatus.PLANNED
-        ticket.save()
+        with status_move():
+            ticket.save()
         TicketEventFactory(ticket=ticket, status=TicketStatus.PLANNED,
                            message="Intervention planifiée.")
         client = api_as(martin)

@@ -31,6 +31,7 @@ from portal_api.service.services import (
     intervention_line_add,
     intervention_line_remove,
     intervention_line_update,
+    intervention_set_status,
     intervention_sheet_update,
     intervention_sign,
     intervention_warranty_proposed,
@@ -38,6 +39,7 @@ from portal_api.service.services import (
     ticket_convert,
     ticket_create,
     ticket_follow_intervention,
+    ticket_set_status,
     time_entry_add,
     time_entry_remove,
 )
@@ -253,10 +255,9 @@ class TestStatusFollowUp:
 
         # Planned (as the back office does it), then Julie arrives: still "planned".
         intervention.technicians.set([julie])
-        Intervention.objects.filter(pk=intervention.pk).update(status=IS.PLANNED,
-                                                               planned_start=at(8))
+        Intervention.objects.filter(pk=intervention.pk).update(planned_start=at(8))
         intervention.refresh_from_db()
-        ticket_follow_intervention(intervention=intervention, actor=dispatcher)
+        intervention_set_status(intervention=intervention, status=IS.PLANNED, by=dispatcher)
         fill_sheet(intervention, julie)
         assert Intervention.objects.get(pk=intervention.pk).status == IS.IN_PROGRESS
         ticket.refresh_from_db()
@@ -742,3 +743,135 @@ class TestConcurrency:
             intervention=Intervention.objects.get(pk=intervention.pk)).pk)
         assert len(set(results)) == 1
         assert Document.objects.filter(kind=DocumentKind.INTERVENTION_REPORT).count() == 1
+
+
+class TestInterventionSetStatus:
+    """intervention_set_status: the pipeline's moves, each through its service, the request
+    following with a step of its timeline."""
+
+    def test_planned_started_done_closed_the_request_following(self, request_, dispatcher,
+                                                                 julie, files):
+        intervention = ticket_convert(ticket=request_, by=dispatcher)
+        assert intervention.status == IS.TO_PLAN
+        # Planned only once it has its technicians and start.
+        error = refused(intervention_set_status, intervention=intervention, status=IS.PLANNED,
+                        by=dispatcher)
+        assert set(error.fields) == {"technicians", "planned_start"}
+        intervention.technicians.set([julie])
+        Intervention.objects.filter(pk=intervention.pk).update(planned_start=at(8, days=1))
+        intervention.refresh_from_db()
+        intervention_set_status(intervention=intervention, status=IS.PLANNED, by=dispatcher)
+        request_.refresh_from_db()
+        assert intervention.status == IS.PLANNED and request_.status == TS.PLANNED
+        assert "planifiée le" in request_.events.last().message
+
+        intervention_set_status(intervention=intervention, status=IS.IN_PROGRESS, by=julie)
+        assert Intervention.objects.get(pk=intervention.pk).status == IS.IN_PROGRESS
+        # Done needs a complete sheet, each missing field named.
+        error = refused(intervention_set_status, intervention=intervention, status=IS.DONE,
+                        by=julie)
+        assert set(error.fields) == {"arrival_at", "end_at", "work_done"}
+        fill_sheet(intervention, julie)
+        intervention_set_status(intervention=intervention, status=IS.DONE, by=julie)
+        request_.refresh_from_db()
+        assert intervention.status == IS.DONE and request_.status == TS.DONE
+        # Unsigned: it is not closed (only cancelled); signed, it is closed, not cancelled.
+        assert intervention.allowed_next_statuses() == {IS.CANCELLED}
+        assert refused(intervention_set_status, intervention=intervention, status=IS.CLOSED,
+                       by=dispatcher).status_code == 409
+        sign(intervention, julie, files)
+        intervention.refresh_from_db()
+        assert intervention.allowed_next_statuses() == {IS.CLOSED}
+
+        intervention_set_status(intervention=intervention, status=IS.CLOSED, by=dispatcher)
+        request_.refresh_from_db()
+        assert request_.status == TS.CLOSED and request_.closed_at is not None
+        assert [status for status, _ in timeline(request_)] == [
+            TS.RECEIVED, TS.IN_PROGRESS, TS.PLANNED, TS.DONE, TS.CLOSED]
+        assert request_.events.last().actor == dispatcher
+        assert intervention.allowed_next_statuses() == frozenset()
+
+    def test_cancelling_asks_the_reason_and_puts_the_request_back(self, request_, dispatcher,
+                                                                  julie):
+        intervention = ticket_convert(ticket=request_, by=dispatcher, technicians=[julie],
+                                      planned_start=at(9, days=1))
+        events = request_.events.count()
+        error = refused(intervention_set_status, intervention=intervention,
+                        status=IS.CANCELLED, by=dispatcher, reason="  ")
+        assert error.status_code == 400 and list(error.fields) == ["reason"]
+        request_.refresh_from_db()
+        assert Intervention.objects.get(pk=intervention.pk).status == IS.PLANNED
+        assert request_.status == TS.PLANNED and request_.events.count() == events
+
+        intervention_set_status(intervention=intervention, status=IS.CANCELLED, by=dispatcher,
+                                reason="Le client a résolu la panne.")
+        request_.refresh_from_db()
+        assert intervention.status == IS.CANCELLED
+        assert "Le client a résolu la panne." in intervention.comments
+        assert request_.status == TS.IN_PROGRESS
+        last = request_.events.last()
+        assert (last.status, last.actor) == (TS.IN_PROGRESS, dispatcher)
+        assert "annulée" in last.message
+        # Cancelled goes nowhere.
+        error = refused(intervention_set_status, intervention=intervention, status=IS.PLANNED,
+                        by=dispatcher)
+        assert error.status_code == 409
+        assert "« Annulée »" in error.message and "« Planifiée »" in error.message
+
+    def test_a_signed_sheet_is_not_cancelled(self, intervention, julie, dispatcher, files):
+        fill_sheet(intervention, julie)
+        sign(intervention, julie, files)
+        intervention.refresh_from_db()
+        assert IS.CANCELLED not in intervention.allowed_next_statuses()
+        error = refused(intervention_set_status, intervention=intervention,
+                        status=IS.CANCELLED, by=dispatcher, reason="Erreur")
+        assert error.status_code == 409
+        assert Intervention.objects.get(pk=intervention.pk).status == IS.DONE
+
+    @pytest.mark.parametrize("target", [IS.CLOSED, IS.TO_PLAN, IS.PLANNED])
+    def test_moves_not_in_the_pipeline_are_409(self, intervention, dispatcher, target):
+        error = refused(intervention_set_status, intervention=intervention, status=target,
+                        by=dispatcher)
+        assert error.status_code == 409
+        assert "« Planifiée »" in error.message
+        assert Intervention.objects.get(pk=intervention.pk).status == IS.PLANNED
+
+    def test_an_unknown_status_is_a_400(self, intervention, dispatcher):
+        error = refused(intervention_set_status, intervention=intervention, status="perdue",
+                        by=dispatcher)
+        assert error.status_code == 400 and list(error.fields) == ["status"]
+
+
+class TestTicketSetStatus:
+    def test_taken_in_charge_then_closed_with_the_reason_as_answer(self, request_, dispatcher):
+        assert request_.allowed_next_statuses() == {TS.IN_PROGRESS, TS.CLOSED}
+        ticket = ticket_set_status(ticket=request_, status=TS.IN_PROGRESS, by=dispatcher)
+        assert ticket.status == TS.IN_PROGRESS
+        assert timeline(ticket)[-1] == (TS.IN_PROGRESS,
+                                        "Demande prise en charge par nos services.")
+        assert ticket.allowed_next_statuses() == {TS.CLOSED}
+        error = refused(ticket_set_status, ticket=ticket, status=TS.CLOSED, by=dispatcher)
+        assert error.status_code == 400 and list(error.fields) == ["reason"]
+        ticket = ticket_set_status(ticket=ticket, status=TS.CLOSED, by=dispatcher,
+                                   reason="Pièce commandée, nous revenons vers vous.")
+        assert ticket.status == TS.CLOSED and ticket.closed_at is not None
+        assert ticket.answer == "Pièce commandée, nous revenons vers vous."
+        assert ticket.allowed_next_statuses() == frozenset()
+        error = refused(ticket_set_status, ticket=ticket, status=TS.IN_PROGRESS, by=dispatcher,
+                        reason="x")
+        assert error.status_code == 409 and "« Clôturée »" in error.message
+
+    def test_a_converted_request_follows_its_intervention(self, request_, dispatcher, julie):
+        ticket_convert(ticket=request_, by=dispatcher, technicians=[julie],
+                       planned_start=at(9, days=1))
+        request_.refresh_from_db()
+        assert request_.allowed_next_statuses() == {TS.CLOSED}
+        for target in (TS.DONE, TS.IN_PROGRESS):
+            error = refused(ticket_set_status, ticket=request_, status=target, by=dispatcher)
+            assert error.status_code == 409 and error.code == "follows_intervention"
+        assert Ticket.objects.get(pk=request_.pk).status == TS.PLANNED
+
+    @pytest.mark.parametrize("target", [TS.DONE, TS.RECEIVED])
+    def test_moves_not_in_the_pipeline_are_409(self, request_, dispatcher, target):
+        error = refused(ticket_set_status, ticket=request_, status=target, by=dispatcher)
+        assert error.status_code == 409 and "« Reçue »" in error.message
