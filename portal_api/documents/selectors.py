@@ -80,6 +80,9 @@ def document_list(*, user: User) -> QuerySet[Document]:
         if staff and staff_reach(user, "tickets") == REACH_OWN_INTERVENTIONS:
             ticket_condition &= _own_intervention_files(user)
         condition |= ticket_condition
+    if staff:
+        # What he uploaded himself (a note, a photo from his sheet) stays his to read.
+        condition |= Q(uploaded_by=user)
     qs = Document.objects.select_related("client_account", "related_type")
     if not staff:
         qs = qs.filter(client_account_id=account_id)

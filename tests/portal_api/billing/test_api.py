@@ -88,9 +88,15 @@ class TestList:
         error = assert_error(api_as(dupond).get(f"/api/v1/invoices/?{query}"), 400)
         assert list(error["fields"]) == [field]
 
-    def test_staff_see_drafts_of_every_company(self, api_as, dispatcher, invoices):
-        data = api_as(dispatcher).get("/api/v1/invoices/").json()
+    def test_sales_administration_sees_drafts_of_every_company(self, api_as, sales_admin,
+                                                                invoices):
+        data = api_as(sales_admin).get("/api/v1/invoices/").json()
         assert data["count"] == 5
+
+    def test_the_dispatcher_and_technicians_see_no_invoice(self, api_as, dispatcher, julie,
+                                                          invoices):
+        for user in (dispatcher, julie):
+            assert api_as(user).get("/api/v1/invoices/").status_code == 403
 
     def test_constant_number_of_queries(self, client, dupond, dupond_company):
         client.force_login(dupond)
@@ -248,10 +254,10 @@ class TestPdfDownload:
         # session, user, profile, company, the invoice with its document: no rendering
         assert len(queries.captured_queries) <= 5
 
-    def test_staff_may_preview_a_draft_which_is_not_stored(self, api_as, dispatcher,
+    def test_staff_may_preview_a_draft_which_is_not_stored(self, api_as, sales_admin,
                                                           dupond_company):
         draft = make_invoice(dupond_company, status="draft")
-        response = api_as(dispatcher).get(f"/api/v1/invoices/{draft.pk}/pdf/")
+        response = api_as(sales_admin).get(f"/api/v1/invoices/{draft.pk}/pdf/")
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert response.content.startswith(b"%PDF")

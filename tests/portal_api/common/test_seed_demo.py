@@ -214,8 +214,9 @@ class TestScenario:
         assert staff_roles_of(dispatcher) == {roles.DISPATCHER}
         assert dispatcher.groups.filter(name=roles.STAFF_ROLES[roles.DISPATCHER].group).exists()
         assert dispatcher.has_perm("wagtailadmin.access_admin")
-        assert dispatcher.has_perm("service.change_ticket")
-        assert dispatcher.has_perm("service.add_intervention")
+        assert dispatcher.has_perm("service.manage_tickets")
+        assert dispatcher.has_perm("service.create_intervention")
+        assert not dispatcher.has_perm("billing.view_invoices")
 
         technicians = TechnicianProfile.objects.select_related("user")
         assert technicians.count() == 3

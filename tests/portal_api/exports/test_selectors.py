@@ -54,8 +54,15 @@ def test_the_rows_are_scoped_to_the_users_company(other_manager, orders):
     assert {order.number[:4] for order in rows.queryset} == {"CO-X"}
 
 
-def test_staff_rows_span_every_company(dispatcher, orders):
-    assert export_rows(user=dispatcher, list_name="commandes", params={}).queryset.count() == 10
+def test_sales_administration_rows_span_every_company(sales_admin, orders):
+    assert export_rows(user=sales_admin, list_name="commandes", params={}).queryset.count() == 10
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "julie"])
+def test_staff_without_the_orders_area_get_a_403_service_error(request, who, orders):
+    with pytest.raises(ServiceError) as error:
+        export_rows(user=request.getfixturevalue(who), list_name="commandes", params={})
+    assert error.value.status_code == 403
 
 
 def test_a_user_who_lost_the_right_gets_a_403_service_error(dupond, orders):

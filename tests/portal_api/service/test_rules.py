@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from portal_api.accounts.rules import staff_roles_of
 from portal_api.service.models import Intervention
 
 
@@ -37,6 +38,7 @@ class TestSheet:
         intervention = Intervention.objects.prefetch_related("technicians").get(
             pk=intervention.pk)
         julie = type(julie).objects.select_related("technician_profile").get(pk=julie.pk)
+        staff_roles_of(julie)  # her back-office roles: read once per request
         with django_assert_num_queries(0):
             assert julie.has_perm("service.edit_intervention_sheet", intervention)
 
