@@ -95,7 +95,12 @@ STAFF_ROLES: dict[str, StaffRole] = {
                   group="Administration des ventes", permissions=_ADMIN_ACCESS),
         StaffRole(EDITOR, _("Rédaction"),
                   _("Pages du portail, procédures et documents."),
-                  group="Rédaction", permissions=_ADMIN_ACCESS,
+                  group="Rédaction",
+                  # The procedures' categories are a plain Wagtail snippet (cms.models): its
+                  # screens ask these model permissions.
+                  permissions=(*_ADMIN_ACCESS, ("cms", "add_procedurecategory"),
+                               ("cms", "change_procedurecategory"),
+                               ("cms", "view_procedurecategory")),
                   page_permissions=("add_page", "change_page", "publish_page"),
                   collection_permissions=(
                       ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"),

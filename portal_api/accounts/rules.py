@@ -243,7 +243,7 @@ manages_users = has_right("can_manage_users")
 rules.add_perm("accounts.change_me", rules.is_authenticated & rules.is_active)
 rules.add_perm("accounts.view_company", is_portal_user)
 # Creating a contact needs a company to create it for: portal users only.
-rules.add_perm("accounts.add_contact", has_right("can_manage_contacts"))
+rules.add_perm("accounts.create_company_contact", has_right("can_manage_contacts"))
 rules.add_perm("accounts.view_colleagues", manages_users & is_colleague)
 rules.add_perm("accounts.invite_colleague", manages_users)
 # Nobody changes his own rights or deactivates himself: someone else has to. And only within

@@ -135,7 +135,7 @@ class CompanySerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(child=serializers.BooleanField()))
     def get_permissions(self, company):
         user = self.context["request"].user
-        return {"manage_contacts": user.has_perm("accounts.add_contact"),
+        return {"manage_contacts": user.has_perm("accounts.create_company_contact"),
                 "manage_users": user.has_perm("accounts.invite_colleague"),
                 "edit_me": user.has_perm("accounts.change_me")}
 

@@ -139,7 +139,7 @@ class ContactViewSet(ScopedModelViewSet):
     serializer_class = ContactSerializer
     rules_permissions = {"list": "accounts.view_company_contacts",
                          "retrieve": "accounts.view_company_contacts",
-                         "create": "accounts.add_contact",
+                         "create": "accounts.create_company_contact",
                          "update": "accounts.manage_contacts",
                          "partial_update": "accounts.manage_contacts",
                          "destroy": "accounts.manage_contacts"}
@@ -148,7 +148,7 @@ class ContactViewSet(ScopedModelViewSet):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         response.data["permissions"] = {
-            "create": request.user.has_perm("accounts.add_contact"),
+            "create": request.user.has_perm("accounts.create_company_contact"),
             "change": request.user.has_perm("accounts.manage_contacts"),
         }
         return response
@@ -156,8 +156,9 @@ class ContactViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         profile = portal_profile_of(self.request.user)
         if profile is None:
-            # Staff have no company to add to here (a staff group may hold Django's own
-            # `accounts.add_contact` model permission): they add contacts in the back office.
+            # The rule already refuses staff (no company to add to here); kept so that a rule
+            # widened later cannot create a contact without a company: staff add contacts
+            # from the client's record in the back office.
             raise PermissionDenied(_("Les contacts d'un client s'ajoutent depuis sa fiche, "
                                      "dans l'administration."))
         serializer.instance = services.contact_create(

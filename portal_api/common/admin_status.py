@@ -109,7 +109,15 @@ class StatusMoveView(WagtailAdminTemplateMixin, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
+        # Loaded through the model's admin reach (the app's selector): beyond it, a 404 as
+        # everywhere else, before any right is asked.
+        # Someone whose roles do not reach the model at all is refused (403) first.
+        from .admin_permissions import ANY_ACTION, rules_policy_for
+
+        policy = rules_policy_for(self.model)
+        if not policy.user_has_any_permission(request.user, ANY_ACTION):
+            raise PermissionDenied
+        self.object = get_object_or_404(policy.reach(request.user), pk=kwargs["pk"])
 
     def dispatch(self, request, *args, **kwargs):
         if not may_move_status(request.user, self.status_permission, self.object):

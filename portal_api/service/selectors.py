@@ -53,10 +53,14 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
 
 def ticket_detail_list(*, user: User) -> QuerySet[Ticket]:
     """ticket_list with the timeline (`events`, oldest first) and the attachments
-    (`attachments`, a list of Documents, oldest first): two more queries, whatever the page."""
+    (`attachments`, a list of Documents, oldest first): two more queries, whatever the page.
+    The attachments are those the user may read, each by its source's right (an invoice put
+    on a request needs the invoice right): documents.selectors.document_list."""
+    from portal_api.documents.selectors import document_list
+
     return ticket_list(user=user).prefetch_related(
         Prefetch("events", queryset=TicketEvent.objects.order_by("created_at", "id")),
-        Prefetch("documents", queryset=Document.objects.order_by("created_at", "id"),
+        Prefetch("documents", queryset=document_list(user=user).order_by("created_at", "id"),
                  to_attr="attachments"),
     )
 

@@ -115,11 +115,6 @@ def admin(url, dispatcher, sales, editor, administrator, **kwargs) -> Row:
     return row(url, *NO_ADMIN, dispatcher, sales, editor, administrator, **kwargs)
 
 
-# The content editor is refused the procedures' categories, which he needs to file procedures.
-EDITOR_CATEGORIES = Bug(200, NO, "the Rédaction role has no permission on the procedures' "
-                                  "categories (cms.ProcedureCategory): roles.py gives it pages, "
-                                  "documents and images only")
-
 # Snippet screens: model → (URL prefix, the object inspected and edited, who views [P, S, E,
 # X], who changes [P, S, E, X]). Viewing opens the list and the inspect screen; changing the
 # edit and add screens.
@@ -151,8 +146,8 @@ SNIPPETS = {
                              (200, NO, NO, 200)),
     # The procedures' categories: the content editor's (no inspect screen).
     "cms.ProcedureCategory": ("cms/procedurecategory", None,
-                              (NO, NO, EDITOR_CATEGORIES, 200),
-                              (NO, NO, EDITOR_CATEGORIES, 200)),
+                              (NO, NO, 200, 200),
+                              (NO, NO, 200, 200)),
 }
 
 

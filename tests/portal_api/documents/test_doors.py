@@ -296,15 +296,8 @@ def test_the_report_by_the_intervention_right(world, files, role):
 
 
 TICKET_FILES = ("ticket_attachment", "invoice_on_ticket")
-TICKET_FILES_ANY_KIND = pytest.mark.xfail(
-    strict=True, reason="service.selectors.ticket_detail_list prefetches every file of the "
-                        "request whatever its kind: an invoice put on a request is listed and "
-                        "downloaded by whoever sees the request, without the invoice right")
 
-
-@pytest.mark.parametrize("role", [
-    pytest.param(role, marks=TICKET_FILES_ANY_KIND) if role in ("martin", "julie") else role
-    for role in USERS])
+@pytest.mark.parametrize("role", USERS)
 def test_the_requests_files_by_their_sources_right(world, files, role):
     client = api(world, role)
     ticket = world.dupond.ticket
