@@ -100,7 +100,7 @@ export function clientPicker({ field, label, onChoose, onClear, freeText = "", h
       input.focus();
       if (onClear) onClear();
     });
-    chosen.replaceChildren(el("strong", { "data-chosen": field, text: client.name }),
+    chosen.replaceChildren(el("strong", { "data-chosen": field, "data-id": client.id, text: client.name }),
       el("span", { class: "muted", text: client.code ? ` (${client.code})` : "" }), change);
     chosen.hidden = false;
     onChoose(client);

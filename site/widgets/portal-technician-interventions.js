@@ -67,19 +67,26 @@ class PortalTechnicianInterventions extends PortalList {
     return form;
   }
 
-  // A client id from the address: its name is fetched to show it as chosen.
+  // A client id from the address (the hidden field already holds it): its name is fetched
+  // to show it as chosen.
   async filtersRestored() {
     if (!this.client) return;
     const id = this.params.get("client") || "";
-    if (id === this.client.value) return;
+    const shown = this.client.node.querySelector("[data-chosen=client]");
     if (!id) {
-      this.client.clear();
+      if (shown && !shown.closest("[hidden]")) this.client.clear();
       return;
     }
+    if (shown && !shown.closest("[hidden]") && shown.dataset.id === id) return;
+    const words = this.params.get("client_search") || "";
     this.client.choose({ id, name: "…" });
+    this.client.input.value = words;
     try {
       const client = await api(`/api/v1/clients/${encodeURIComponent(id)}/`);
-      if (this.client.value === String(id)) this.client.choose(client);
+      if (this.client.value === String(id)) {
+        this.client.choose(client);
+        this.client.input.value = words;
+      }
     } catch (error) { /* the list itself says what is wrong */ }
   }
 
