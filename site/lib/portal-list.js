@@ -26,6 +26,9 @@ export class PortalList extends PortalElement {
 
   get inAddress() { return this.getAttribute("url-state") !== "off"; }
 
+  // Whether the filters fold under a button on a phone (a catalogue keeps its search open).
+  get foldable() { return true; }
+
   connectedCallback() {
     this.classList.add("widget", "portal-list");
     clearFieldErrorsOnEdit(this);
@@ -35,11 +38,11 @@ export class PortalList extends PortalElement {
     this.page = 1;
     this.ordering = this.defaults.get("ordering") || "";
     this.form = this.buildFilters();
-    this.filtersPanel = this.form && this.filters().length ? this.foldFilters(this.form) : null;
+    this.filtersPanel = this.form && this.filters().length && this.foldable ? this.foldFilters(this.form) : null;
     this.results = document.createElement("div");
     this.results.className = "portal-list__results";
     this.results.setAttribute("aria-live", "polite");
-    this.replaceChildren(...[this.filtersPanel || this.form, this.results].filter(Boolean));
+    this.replaceChildren(...[this.filtersPanel || this.form, this.filtersExtra, this.results].filter(Boolean));
     if (this.inAddress) {
       this.readAddress();
       this.onPopState = () => {
@@ -144,6 +147,13 @@ export class PortalList extends PortalElement {
     summary.dataset.action = "filters";
     this.filtersLabel = summary;
     panel.append(summary, form);
+    // The export stays in sight, outside the fold: it is not a filter.
+    const extra = [...form.querySelectorAll(".filters__actions > :not([type=submit])")];
+    if (extra.length) {
+      this.filtersExtra = document.createElement("div");
+      this.filtersExtra.className = "filters__actions filters-panel__extra";
+      this.filtersExtra.append(...extra);
+    }
     this.media = window.matchMedia(PHONE);
     panel.open = !this.media.matches;
     this.onMedia = () => { if (!this.media.matches) panel.open = true; };
@@ -265,7 +275,7 @@ export class PortalList extends PortalElement {
     if (!this._exportSlot) {
       this._exportSlot = document.createElement("div");
       this._exportSlot.className = "portal-list__export";
-      const filters = this.filtersPanel || this.form;
+      const filters = this.filtersExtra || this.filtersPanel || this.form;
       if (filters && filters.parentNode) filters.after(this._exportSlot);
       else this.results.before(this._exportSlot);
     }

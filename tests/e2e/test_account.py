@@ -19,7 +19,7 @@ from portal_api.accounts.models import Contact, PortalRole, User
 from portal_api.common.status import status_move
 from portal_api.service.factories import EquipmentFactory
 from portal_api.service.models import Intervention, InterventionStatus
-from tests.e2e.test_vertical_slice import log_in
+from tests.e2e.test_vertical_slice import log_in, open_filters
 
 
 @pytest.fixture
@@ -148,6 +148,7 @@ def test_martin_browses_the_equipment_and_its_interventions(page, account_pages,
     page.goto("/espace-client/equipements/")
     widget = page.locator("portal-equipment-list")
     expect(widget.locator("tbody tr")).to_have_count(2)
+    open_filters(widget)
     widget.get_by_label("N° de série, marque, modèle").fill("grundfos")
     widget.get_by_role("button", name="Filtrer").click()
     expect(widget.locator("tbody tr")).to_have_count(1)
