@@ -30,16 +30,29 @@ class WidgetBlock(blocks.StructBlock):
             key: "" if val is True else val for key, val in value.items()
             if key != "title" and val not in ("", None, False)
         }
+        # What the widget may offer this user, said by the page rather than asked of the API
+        # (a refused call to find out is a 403 in the console on every visit).
+        request = (parent_context or {}).get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            for attribute, perm in self.user_permissions.items():
+                if user.has_perm(perm):
+                    context["attributes"][attribute] = ""
         return context
+
+    # {attribute: permission}: a bare attribute on the element when the user holds it.
+    user_permissions: dict[str, str] = {}
 
 
 WIDGET_BLOCKS: list[tuple[str, WidgetBlock]] = []
 
 
-def register_widget(name: str, tag: str, label: str, icon: str = "code", **fields) -> None:
+def register_widget(name: str, tag: str, label: str, icon: str = "code",
+                    user_permissions: dict[str, str] | None = None, **fields) -> None:
     block_class = type(
         f"{name.title().replace('_', '')}WidgetBlock", (WidgetBlock,),
-        {**fields, "Meta": type("Meta", (), {"tag": tag, "label": label, "icon": icon})},
+        {**fields, "user_permissions": user_permissions or {},
+         "Meta": type("Meta", (), {"tag": tag, "label": label, "icon": icon})},
     )
     WIDGET_BLOCKS.append((name, block_class()))
 
@@ -58,7 +71,7 @@ register_widget("equipment", "portal-equipment-list", _("Widget : parc d'équipe
 register_widget("ticket_list", "portal-ticket-list", _("Widget : demandes d'intervention"), icon="warning", request_page=blocks.CharBlock(label=_("adresse de la page nouvelle demande"), required=False))  # noqa: E501
 register_widget("ticket_request", "portal-ticket-request", _("Widget : nouvelle demande d'intervention"), icon="warning", list_page=blocks.CharBlock(label=_("adresse de la liste des demandes"), required=False))  # noqa: E501
 register_widget("interventions", "portal-intervention-list", _("Widget : interventions du client"), icon="calendar-check", exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
-register_widget("technician_interventions", "portal-technician-interventions", _("Widget : interventions du technicien"), icon="calendar-check", sheet_page=blocks.CharBlock(label=_("adresse de la fiche d'intervention"), required=False), create_page=blocks.CharBlock(label=_("adresse de la page nouvelle intervention"), required=False), exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
+register_widget("technician_interventions", "portal-technician-interventions", _("Widget : interventions du technicien"), icon="calendar-check", user_permissions={"scope-all": "service.consult_all_interventions"}, sheet_page=blocks.CharBlock(label=_("adresse de la fiche d'intervention"), required=False), create_page=blocks.CharBlock(label=_("adresse de la page nouvelle intervention"), required=False), exportable=blocks.BooleanBlock(label=_("export .xlsx"), required=False, default=True))  # noqa: E501
 register_widget("intervention_sheet", "portal-intervention-sheet", _("Widget : fiche d'intervention et signature"), icon="edit", list_page=blocks.CharBlock(label=_("adresse de la liste des interventions"), required=False))  # noqa: E501
 register_widget("intervention_create", "portal-intervention-create", _("Widget : nouvelle intervention"), icon="plus", sheet_page=blocks.CharBlock(label=_("adresse de la fiche d'intervention"), required=False))  # noqa: E501
 register_widget("dashboard", "portal-dashboard", _("Widget : tableau de bord"), icon="table", area=blocks.ChoiceBlock(label=_("tableau de bord"), choices=[("client", _("Client")), ("technician", _("Technicien (LivePilot)"))], default="client"))  # noqa: E501

@@ -155,6 +155,10 @@ class InterventionFilter(django_filters.FilterSet):
     under_contract = StrictBooleanFilter(method="filter_under_contract",
                                          label=_("sous contrat"))
     client = django_filters.NumberFilter(field_name="client_account_id", label=_("client"))
+    # The words typed in the client field when no suggestion was picked: every word in the
+    # client's name or code ("Dupond", "dup ind").
+    client_search = django_filters.CharFilter(method="filter_client_search",
+                                              label=_("client (nom ou code)"))
     scope = django_filters.ChoiceFilter(choices=InterventionScope.choices, method="filter_scope",
                                         label=_("périmètre"))
     search = django_filters.CharFilter(method="filter_search", label=_("recherche"))
@@ -162,7 +166,7 @@ class InterventionFilter(django_filters.FilterSet):
     class Meta:
         model = Intervention
         fields = ["date_from", "date_to", "status", "site", "equipment", "under_contract",
-                  "client", "scope", "search"]
+                  "client", "client_search", "scope", "search"]
         form = InterventionFilterForm
 
     def filter_under_contract(self, queryset, name, value):
@@ -178,6 +182,12 @@ class InterventionFilter(django_filters.FilterSet):
             return queryset.filter(technicians=user)
         if value == InterventionScope.MINE_CONTRACT:
             return queryset.filter(technicians=user, contract__isnull=False)
+        return queryset
+
+    def filter_client_search(self, queryset, name, value):
+        for word in _words(value):
+            queryset = queryset.filter(Q(client_account__name__icontains=word)
+                                       | Q(client_account__code__icontains=word))
         return queryset
 
     def filter_search(self, queryset, name, value):

@@ -14,8 +14,9 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 // The API's field errors (error.fields) shown next to their fields ([data-error-for=name]);
-// the first invalid field gets the focus.
+// the first invalid field gets the focus; each goes away when its field is edited.
 export function showFieldErrors(form, error) {
+  clearFieldErrorsOnEdit(form);
   for (const node of form.querySelectorAll("[data-error-for]")) {
     node.hidden = true;
     node.textContent = "";
@@ -34,4 +35,44 @@ export function showFieldErrors(form, error) {
     }
   }
   if (first) first.focus();
+}
+
+// A field's error goes away as soon as the user edits the field: its [data-error-for] (by the
+// field's name, or the name of the [data-field] wrapping it), the errors its aria-describedby
+// points to, and the .field-error messages inside its [data-field] wrapper. Installed once
+// per root (a widget), delegated, so fields drawn later are covered too.
+const clearing = new WeakSet();
+
+function clearFieldError(event) {
+  const input = event.target;
+  if (!(input instanceof Element) || !input.matches("input, select, textarea")) return;
+  const root = event.currentTarget;
+  const wrapper = input.closest("[data-field]");
+  const names = new Set([input.name, wrapper && wrapper.dataset.field].filter(Boolean));
+  const nodes = new Set();
+  for (const name of names) {
+    for (const node of root.querySelectorAll(`[data-error-for="${CSS.escape(name)}"]`)) nodes.add(node);
+  }
+  for (const id of (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean)) {
+    const node = document.getElementById(id);
+    if (node && node.matches(".field-error, [data-error-for]")) nodes.add(node);
+  }
+  if (wrapper) for (const node of wrapper.querySelectorAll(".field-error")) nodes.add(node);
+  for (const node of nodes) {
+    if (node.matches("[data-error-for], [id]")) {
+      node.hidden = true;
+      node.textContent = "";
+    } else {
+      node.remove();  // a message drawn for this error only
+    }
+  }
+  input.removeAttribute("aria-invalid");
+  if (wrapper) for (const other of wrapper.querySelectorAll("[aria-invalid]")) other.removeAttribute("aria-invalid");
+}
+
+export function clearFieldErrorsOnEdit(root) {
+  if (!root || clearing.has(root)) return;
+  clearing.add(root);
+  root.addEventListener("input", clearFieldError);
+  root.addEventListener("change", clearFieldError);
 }

@@ -42,6 +42,7 @@ addStrings({
     techClient: "Client",
     techClientSearchHint: "Nom ou code du client",
     techClientSearchHelp: "Tapez au moins 2 lettres puis choisissez le client.",
+    techClientFilterHelp: "Filtre sur le nom ou le code tapé, ou choisissez un client proposé.",
     techClientNone: "Aucun client ne correspond.",
     techChange: "Changer",
     // sheet: header
@@ -217,6 +218,7 @@ addStrings({
     techClient: "Customer",
     techClientSearchHint: "Customer name or code",
     techClientSearchHelp: "Type at least 2 letters, then pick the customer.",
+    techClientFilterHelp: "Filters on the name or code typed, or pick a suggested customer.",
     techClientNone: "No customer matches.",
     techChange: "Change",
     techSite: "Site",

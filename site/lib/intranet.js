@@ -65,36 +65,42 @@ export function statusBadge(item) {
 
 // A client search: a search box whose matches (GET /api/v1/clients/?search=) are offered as
 // buttons; choosing one calls onChoose({id, code, name}). `field` names the API field whose
-// errors show under it.
-export function clientPicker({ field, label, onChoose, onClear }) {
+// errors show under it. With `freeText` (a list's filter), the words typed are a field of
+// that name too, and Enter calls onEnter (the form's submit) instead of searching.
+export function clientPicker({ field, label, onChoose, onClear, freeText = "", help = t("techClientSearchHelp"), onEnter = null }) {
   const input = el("input", { type: "search", id: `${field}-search`, autocomplete: "off", placeholder: t("techClientSearchHint"),
-    "aria-describedby": `${field}-hint` });
+    "aria-describedby": `${field}-hint`, name: freeText || null });
   const results = el("ul", { class: "tech-picker__results", role: "list", hidden: true });
   const chosen = el("div", { class: "tech-picker__chosen", hidden: true });
   const hidden = el("input", { type: "hidden", name: field });
-  const hint = el("p", { class: "field__help", id: `${field}-hint`, text: t("techClientSearchHelp") });
+  const hint = el("p", { class: "field__help", id: `${field}-hint`, text: help });
   const wrapper = el("div", { class: "field tech-picker", "data-field": field },
     el("label", { for: `${field}-search`, text: label }), hidden, input, hint, results, chosen,
     el("p", { class: "field-error", "data-error-for": field, hidden: true }));
   let timer = null;
   let sequence = 0;
 
+  function clear() {
+    hidden.value = "";
+    chosen.hidden = true;
+    input.hidden = false;
+    hint.hidden = false;
+    input.value = "";
+  }
+
   function choose(client) {
     hidden.value = client.id;
+    input.value = "";  // the id filters now, not the words that found it
     results.hidden = true;
     input.hidden = true;
     hint.hidden = true;
     const change = el("button", { type: "button", class: "button button--small", text: t("techChange") });
     change.addEventListener("click", () => {
-      hidden.value = "";
-      chosen.hidden = true;
-      input.hidden = false;
-      hint.hidden = false;
-      input.value = "";
+      clear();
       input.focus();
       if (onClear) onClear();
     });
-    chosen.replaceChildren(el("strong", { "data-chosen": field, text: client.name }),
+    chosen.replaceChildren(el("strong", { "data-chosen": field, "data-id": client.id, text: client.name }),
       el("span", { class: "muted", text: client.code ? ` (${client.code})` : "" }), change);
     chosen.hidden = false;
     onChoose(client);
@@ -133,8 +139,12 @@ export function clientPicker({ field, label, onChoose, onClear }) {
     if (event.key === "Enter") {
       event.preventDefault();
       clearTimeout(timer);
-      search();
+      if (onEnter) {
+        sequence += 1;  // a search still on its way is no longer wanted
+        results.hidden = true;
+        onEnter();
+      } else search();
     }
   });
-  return { node: wrapper, input, choose, get value() { return hidden.value; } };
+  return { node: wrapper, input, choose, clear, get value() { return hidden.value; } };
 }

@@ -1,9 +1,16 @@
-// Base of the list widgets: a filter form, a paginated table (cards on a phone), an export
-// link that keeps the filters (fetched: the file, or a background export's progress). Subclasses describe `columns()` and `filters()`.
+// Base of the list widgets: a filter form (folded under a "Filtres (n)" button on a phone), a
+// paginated table (cards on a phone), an export link that keeps the filters (fetched: the
+// file, or a background export's progress). Subclasses describe `columns()` and `filters()`.
+// The filters, the ordering and the page live in the address (?status=done&page=2): a
+// reload, a bookmark or the back button shows the same list. The `params` attribute gives the
+// defaults; `url-state="off"` keeps a list out of the address (two lists on one page).
 import { api } from "./api.js";
+import { clearFieldErrorsOnEdit } from "./dom.js";
 import { runExport } from "./export-progress.js";
 import { t } from "./i18n.js";
 import { PortalElement } from "./portal-element.js";
+
+const PHONE = "(max-width: 719px)";
 
 export class PortalList extends PortalElement {
   // [{ key, label, render?(row) -> string | Node, className? }]
@@ -17,49 +24,186 @@ export class PortalList extends PortalElement {
 
   get endpoint() { return this.getAttribute("src"); }
 
+  get inAddress() { return this.getAttribute("url-state") !== "off"; }
+
+  // Whether the filters fold under a button on a phone (a catalogue keeps its search open).
+  get foldable() { return true; }
+
   connectedCallback() {
     this.classList.add("widget", "portal-list");
-    this.params = new URLSearchParams(this.getAttribute("params") || "");
+    clearFieldErrorsOnEdit(this);
+    // The defaults, and the list's state: what the API is asked (the form is its view).
+    this.defaults = new URLSearchParams(this.getAttribute("params") || "");
+    this.params = new URLSearchParams(this.defaults);
     this.page = 1;
+    this.ordering = this.defaults.get("ordering") || "";
     this.form = this.buildFilters();
+    this.filtersPanel = this.form && this.filters().length && this.foldable ? this.foldFilters(this.form) : null;
     this.results = document.createElement("div");
     this.results.className = "portal-list__results";
     this.results.setAttribute("aria-live", "polite");
-    this.replaceChildren(...[this.form, this.results].filter(Boolean));
+    this.replaceChildren(...[this.filtersPanel || this.form, this.filtersExtra, this.results].filter(Boolean));
+    if (this.inAddress) {
+      this.readAddress();
+      this.onPopState = () => {
+        const before = this.stateKey();
+        this.readAddress();
+        if (this.stateKey() !== before) this.refresh();
+      };
+      window.addEventListener("popstate", this.onPopState);
+    }
+    this.countFilters();
     this.refresh();
+  }
+
+  disconnectedCallback() {
+    if (this.onPopState) window.removeEventListener("popstate", this.onPopState);
+    if (this.onMedia) this.media.removeEventListener("change", this.onMedia);
+  }
+
+  // The names of the form's fields: the filters in the address.
+  filterKeys() {
+    if (!this.form) return [];
+    const names = [...this.form.elements]
+      .filter((field) => field.name && !["submit", "button", "reset"].includes(field.type))
+      .map((field) => field.name);
+    return [...new Set(names)];
+  }
+
+  stateKey() { return `${this.query({ page: this.page })}`; }
+
+  // The address → the state and the form (a key left out of the address takes its default;
+  // an empty one, "?status=", says "none" over a default).
+  readAddress() {
+    const address = new URLSearchParams(location.search);
+    for (const key of this.filterKeys()) {
+      const value = address.has(key) ? address.get(key) : this.defaults.get(key) || "";
+      this.setFilter(key, value);
+    }
+    this.page = Math.max(1, Number.parseInt(address.get("page"), 10) || 1);
+    this.ordering = address.get("ordering") || this.defaults.get("ordering") || "";
+    this.filtersRestored();
+    this.countFilters();
+  }
+
+  setFilter(key, value) {
+    if (value) this.params.set(key, value);
+    else this.params.delete(key);
+    const field = this.form && this.form.elements.namedItem(key);
+    if (!field || !("value" in field)) return;
+    field.value = value;
+    // A choice the list does not offer (an old bookmark, a right since lost) falls back to
+    // the field's own; a select still waiting for its options keeps the value.
+    if (field.tagName === "SELECT" && field.value !== value && field.options.length > 1) {
+      this.setFilter(key, field.value);
+    }
+  }
+
+  // Subclasses: redraw what a plain field value does not show (a chosen client's name).
+  filtersRestored() {}
+
+  // The form → the state.
+  readForm() {
+    for (const key of this.filterKeys()) this.params.delete(key);
+    for (const [name, value] of new FormData(this.form)) if (value) this.params.set(name, value);
+  }
+
+  // The state → the address: what differs from the defaults, the page after the first.
+  writeAddress() {
+    if (!this.inAddress) return;
+    const url = new URL(location.href);
+    for (const key of [...this.filterKeys(), "page", "ordering"]) url.searchParams.delete(key);
+    for (const key of this.filterKeys()) {
+      const value = this.params.get(key) || "";
+      if (value !== (this.defaults.get(key) || "")) url.searchParams.set(key, value);
+    }
+    if (this.ordering && this.ordering !== (this.defaults.get("ordering") || "")) url.searchParams.set("ordering", this.ordering);
+    if (this.page > 1) url.searchParams.set("page", String(this.page));
+    if (url.href !== location.href) history.pushState(history.state, "", url);
+  }
+
+  // Moves to a state: the address first (the back button returns here), then the list.
+  go({ page = 1, ordering = this.ordering } = {}) {
+    this.page = page;
+    this.ordering = ordering;
+    this.writeAddress();
+    this.countFilters();
+    return this.refresh();
   }
 
   query(extra = {}) {
     const params = new URLSearchParams(this.params);
-    if (this.form) {
-      for (const [name, value] of new FormData(this.form)) if (value) params.set(name, value);
-    }
+    if (this.ordering) params.set("ordering", this.ordering);
     for (const [name, value] of Object.entries(extra)) params.set(name, value);
     return params;
+  }
+
+  // The filters fold under one button on a phone, which says how many are in use.
+  foldFilters(form) {
+    const panel = document.createElement("details");
+    panel.className = "filters-panel";
+    const summary = document.createElement("summary");
+    summary.className = "button filters-panel__toggle";
+    summary.dataset.action = "filters";
+    this.filtersLabel = summary;
+    panel.append(summary, form);
+    // The export stays in sight, outside the fold: it is not a filter.
+    const extra = [...form.querySelectorAll(".filters__actions > :not([type=submit])")];
+    if (extra.length) {
+      this.filtersExtra = document.createElement("div");
+      this.filtersExtra.className = "filters__actions filters-panel__extra";
+      this.filtersExtra.append(...extra);
+    }
+    this.media = window.matchMedia(PHONE);
+    panel.open = !this.media.matches;
+    this.onMedia = () => { if (!this.media.matches) panel.open = true; };
+    this.media.addEventListener("change", this.onMedia);
+    return panel;
+  }
+
+  activeFilters() {
+    return this.filterKeys().filter((key) => {
+      const value = this.params.get(key) || "";
+      return value && value !== (this.defaults.get(key) || "");
+    }).length;
+  }
+
+  countFilters() {
+    if (!this.filtersLabel) return;
+    const count = this.activeFilters();
+    this.filtersLabel.textContent = count ? t("filtersCount").replace("{count}", count) : t("filters");
+    this.filtersLabel.dataset.count = String(count);
   }
 
   // PortalElement.refresh() draws into `this`; lists draw into their results area.
   async refresh() {
     const target = this.results;
+    const asked = this.stateKey();
     target.setAttribute("aria-busy", "true");
     target.replaceChildren(this.stateNode("loading", t("loading")));
     try {
       const data = await api(`${this.endpoint}?${this.query({ page: this.page })}`);
+      if (asked !== this.stateKey()) return;  // a later state is on its way
       target.replaceChildren();
       if (!data.results.length) target.append(this.stateNode("empty", this.emptyText()));
       else target.append(this.renderTable(data.results), this.renderPager(data));
       this.dispatchEvent(new CustomEvent("portal-list:loaded", { detail: data }));
     } catch (error) {
-      const node = this.stateNode("error", error.message);
-      const retry = document.createElement("button");
-      retry.type = "button";
-      retry.className = "button";
-      retry.textContent = t("retry");
-      retry.addEventListener("click", () => this.refresh());
-      node.append(retry);
-      target.replaceChildren(node);
+      if (asked !== this.stateKey()) return;
+      // A page beyond the last (an old bookmark): the first page instead.
+      if (error.status === 404 && this.page > 1) {
+        this.page = 1;
+        if (this.inAddress) {
+          const url = new URL(location.href);
+          url.searchParams.delete("page");
+          history.replaceState(history.state, "", url);
+        }
+        this.refresh();
+        return;
+      }
+      target.replaceChildren(this.errorNode(error, () => this.refresh(), null));
     } finally {
-      target.removeAttribute("aria-busy");
+      if (asked === this.stateKey()) target.removeAttribute("aria-busy");
     }
   }
 
@@ -120,8 +264,8 @@ export class PortalList extends PortalElement {
     form.append(actions);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.page = 1;
-      this.refresh();
+      this.readForm();
+      this.go({ page: 1 });
     });
     return form;
   }
@@ -131,7 +275,8 @@ export class PortalList extends PortalElement {
     if (!this._exportSlot) {
       this._exportSlot = document.createElement("div");
       this._exportSlot.className = "portal-list__export";
-      if (this.form && this.form.parentNode) this.form.after(this._exportSlot);
+      const filters = this.filtersExtra || this.filtersPanel || this.form;
+      if (filters && filters.parentNode) filters.after(this._exportSlot);
       else this.results.before(this._exportSlot);
     }
     return this._exportSlot;
@@ -170,6 +315,7 @@ export class PortalList extends PortalElement {
       for (const column of this.columns()) {
         const td = tr.insertCell();
         td.dataset.label = column.label;
+        td.dataset.key = column.key;
         if (column.className) td.className = column.className;
         const value = column.render ? column.render(row) : row[column.key];
         if (value instanceof Node) td.append(value);
@@ -196,7 +342,7 @@ export class PortalList extends PortalElement {
       button.className = "button button--small";
       button.textContent = label;
       button.disabled = !enabled;
-      button.addEventListener("click", () => { this.page = target; this.refresh(); });
+      button.addEventListener("click", () => this.go({ page: target }));
       nav.append(button);
     }
     return nav;

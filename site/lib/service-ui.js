@@ -14,7 +14,7 @@ export async function openDetail(list, id, build) {
   try {
     item = await api(`${list.endpoint}${encodeURIComponent(id)}/`);
   } catch (error) {
-    list.panel.replaceChildren(list.stateNode("error", error.message));
+    list.panel.replaceChildren(list.errorNode(error, () => openDetail(list, id, build), listAddress(id)));
     return;
   }
   const close = el("button", { type: "button", class: "button button--small", "data-action": "close", text: t("svcClose") });
@@ -27,6 +27,13 @@ export async function openDetail(list, id, build) {
   list.panel.replaceChildren(card);
   card.scrollIntoView({ block: "nearest" });
   close.focus();
+}
+
+// The list's own address, without the parameter that opened this item (?ticket=<id>).
+export function listAddress(id) {
+  const url = new URL(location.href);
+  for (const [key, value] of [...url.searchParams]) if (value === String(id)) url.searchParams.delete(key);
+  return `${url.pathname}${url.search}`;
 }
 
 export const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, key) => vars[key] ?? "");

@@ -26,6 +26,9 @@ export function availabilityBadge(availability, quantity) {
 class PortalCatalogue extends PortalList {
   get endpoint() { return this.getAttribute("src") || "/api/v1/articles/"; }
 
+  // Its search is the page's main tool: never folded away.
+  get foldable() { return false; }
+
   get orderPage() {
     return this.getAttribute("order_page") || this.getAttribute("order-page") || "";
   }

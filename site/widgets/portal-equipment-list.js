@@ -72,7 +72,7 @@ class PortalEquipmentList extends PortalList {
     try {
       item = await api(`${this.endpoint}${id}/`);
     } catch (error) {
-      this.panel.replaceChildren(this.stateNode("error", error.message));
+      this.panel.replaceChildren(this.errorNode(error, () => this.showDetail(id), null));
       return;
     }
     const close = el("button", { type: "button", class: "button button--small", "data-action": "close", text: t("equipment_close") });

@@ -36,7 +36,8 @@ class PortalInvoiceList extends PortalList {
 
   // "Télécharger les PDF de la période (ZIP)": the period of the filters (both dates needed).
   addZipButton() {
-    const actions = this.form && this.form.querySelector(".filters__actions");
+    // Beside the export (kept outside the folded filters on a phone).
+    const actions = this.filtersExtra || (this.form && this.form.querySelector(".filters__actions"));
     if (!actions) return;
     const button = document.createElement("button");
     button.type = "button";

@@ -18,24 +18,14 @@ const TIME = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digi
 class PortalTechnicianInterventions extends PortalList {
   get endpoint() { return this.getAttribute("src") || "/api/v1/interventions/"; }
 
-  async connectedCallback() {
+  // "Toutes" is offered only to technicians who may see every intervention: the page says so
+  // (the block renders scope-all from the same rule the API asks), no call needed to find out.
+  get allowAll() { return this.hasAttribute("scope-all"); }
+
+  connectedCallback() {
     this.classList.add("widget", "tech-list");
-    this.replaceChildren(this.stateNode("loading", t("loading")));
-    // "Toutes" is offered only to technicians who may see every intervention: the API
-    // answers 403 to the others.
-    try {
-      await api(`${this.endpoint}?scope=all&page_size=1`);
-      this.allowAll = true;
-    } catch (error) {
-      this.allowAll = false;
-    }
     if (!this.hasAttribute("params")) this.setAttribute("params", "scope=mine");
     super.connectedCallback();
-    // On a phone the filters fold away under one button.
-    const details = el("details", { class: "tech-list__filters" }, el("summary", { class: "button", text: t("techFilters") }));
-    details.open = window.matchMedia("(min-width: 720px)").matches;
-    this.form.replaceWith(details);
-    details.append(this.form);
     const create = this.getAttribute("create_page");
     if (create) {
       this.createLink = el("a", { class: "button button--primary tech-list__new", href: create, "data-action": "create", text: `+ ${t("techNewIntervention")}` });
@@ -68,11 +58,36 @@ class PortalTechnicianInterventions extends PortalList {
     const scope = form.querySelector("select[name=scope]");
     scope.querySelector('option[value=""]').remove();
     scope.value = this.params.get("scope") || "mine";
-    // Client: searched by name or code, sent as its id.
-    this.client = clientPicker({ field: "client", label: t("techClient"), onChoose: () => {}, onClear: () => {} });
+    // Client: a suggestion picked is sent as its id (client=), words typed and not picked
+    // filter too, on the client's name or code (client_search=).
+    this.client = clientPicker({ field: "client", label: t("techClient"), freeText: "client_search",
+      help: t("techClientFilterHelp"), onEnter: () => form.requestSubmit(), onChoose: () => {}, onClear: () => {} });
     this.client.node.classList.add("filters__field");
     form.querySelector("[name=date_from]").closest(".filters__field").before(this.client.node);
     return form;
+  }
+
+  // A client id from the address (the hidden field already holds it): its name is fetched
+  // to show it as chosen.
+  async filtersRestored() {
+    if (!this.client) return;
+    const id = this.params.get("client") || "";
+    const shown = this.client.node.querySelector("[data-chosen=client]");
+    if (!id) {
+      if (shown && !shown.closest("[hidden]")) this.client.clear();
+      return;
+    }
+    if (shown && !shown.closest("[hidden]") && shown.dataset.id === id) return;
+    const words = this.params.get("client_search") || "";
+    this.client.choose({ id, name: "…" });
+    this.client.input.value = words;
+    try {
+      const client = await api(`/api/v1/clients/${encodeURIComponent(id)}/`);
+      if (this.client.value === String(id)) {
+        this.client.choose(client);
+        this.client.input.value = words;
+      }
+    } catch (error) { /* the list itself says what is wrong */ }
   }
 
   sheetUrl(row) {
@@ -131,12 +146,14 @@ class PortalTechnicianInterventions extends PortalList {
         ? el("span", { class: "tech-card__time" }, el("strong", { text: TIME.format(new Date(row.planned_start)) }),
           current === "today" ? null : el("span", { text: new Intl.DateTimeFormat(document.documentElement.lang || "fr", { day: "numeric", month: "short", timeZone: "Europe/Paris" }).format(new Date(row.planned_start)) }))
         : el("span", { class: "tech-card__time muted", text: t("techNotPlanned") });
+      // Compact: one line each (ellipsis, never a word cut), the whole sheet one tap away.
+      const where = [row.site.name, row.site.address].filter(Boolean).join(" – ");
       const card = el("a", { class: `tech-card${current === "today" ? " tech-card--today" : ""}`, href: this.sheetUrl(row), "data-id": row.id },
         el("div", { class: "tech-card__top" }, time, statusBadge(row)),
-        el("div", { class: "tech-card__title" }, el("strong", { text: row.client.name }), el("span", { class: "muted", text: row.number })),
-        el("div", { class: "tech-card__site", text: [row.site.name, row.site.address].filter(Boolean).join(" – ") }),
-        row.equipment ? el("div", { class: "tech-card__equipment", text: `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` }) : null,
-        row.description ? el("div", { class: "tech-card__reason muted", text: row.description }) : null,
+        el("div", { class: "tech-card__title" }, el("strong", { text: row.client.name, title: row.client.name }), el("span", { class: "muted tech-card__number", text: row.number })),
+        el("div", { class: "tech-card__line", text: where, title: where }),
+        row.equipment ? el("div", { class: "tech-card__line tech-card__equipment", text: `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` }) : null,
+        row.description ? el("div", { class: "tech-card__line tech-card__reason muted", text: row.description }) : null,
         this.chips(row));
       cards.append(el("li", {}, card));
     }

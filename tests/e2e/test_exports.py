@@ -16,7 +16,7 @@ from portal_api.exports.models import ExportJob, ExportStatus
 from tests.portal_api.exports.conftest import make_invoice, make_orders
 from workflows.tasks.exports import export_run_task
 
-from .test_vertical_slice import log_in
+from .test_vertical_slice import log_in, open_filters
 
 
 @pytest.fixture
@@ -91,6 +91,7 @@ def test_while_no_worker_runs_the_export_waits_then_completes(page, export_pages
     page.goto("/espace-client/commandes/")
     widget = page.locator("portal-order-list")
     expect(widget.locator("tbody tr")).to_have_count(12)
+    open_filters(widget)
     widget.get_by_label("Statut").select_option("submitted")
     widget.get_by_role("button", name="Filtrer").click()
     widget.get_by_role("link", name="Exporter (.xlsx)").click()
@@ -140,6 +141,7 @@ def test_the_invoice_pdfs_of_a_period_come_as_one_zip(page, export_pages, invoic
     expect(widget.locator(".portal-list__export [role=alert]")).to_contain_text(
         "Choisissez d'abord la période")
     # The end before the start: the API's message.
+    open_filters(widget)
     widget.get_by_label("Émise depuis le").fill("2026-03-01")
     widget.get_by_label("Émise jusqu'au").fill("2026-01-01")
     zip_button.click()

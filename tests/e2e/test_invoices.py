@@ -17,7 +17,7 @@ from portal_api.billing.services import (
 from portal_api.documents.models import DocumentKind
 from portal_api.documents.services import document_create
 
-from .test_vertical_slice import log_in
+from .test_vertical_slice import log_in, open_filters
 
 LINES = [{"label": "Entretien chaudière", "quantity": "1", "unit_price_excl_tax": "180.00",
           "vat_rate": "10.00"},
@@ -70,6 +70,7 @@ def test_dupond_filters_his_invoices_and_downloads_a_pdf(page, billing_pages, in
     expect(overdue.locator(".status")).to_have_class("status status--err")
     screenshot("invoices-dupond")
 
+    open_filters(widget)
     widget.get_by_label("Statut").select_option("paid")
     widget.get_by_role("button", name="Filtrer").click()
     expect(widget.locator("tbody tr")).to_have_count(1)
@@ -109,6 +110,7 @@ def test_dupond_finds_and_downloads_his_documents(page, billing_pages, invoices,
     expect(widget.locator("[data-kind=intervention_report]")).to_have_count(0)
     expect(widget.locator("[data-kind=invoice]")).to_have_count(3)
     screenshot("documents-dupond")
+    open_filters(widget)
     widget.get_by_label("Type").select_option("contract")
     widget.get_by_role("button", name="Filtrer").click()
     expect(widget.locator("tbody tr")).to_have_count(1)

@@ -139,7 +139,11 @@ def test_another_company_sees_none_of_duponds_orders(page, order_pages, articles
     expect(orders.locator("[data-state=empty]")).to_be_visible()
     expect(orders).not_to_contain_text("DUPOND-SECRET")
     page.goto(f"{ORDER_PAGE}?order={mine.pk}")
-    expect(page.locator("portal-order-draft [data-state=error]")).to_contain_text(
-        "Non trouvé")
+    # Not "Non trouvé." with a useless "Réessayer": what it means, and the way back.
+    alert = page.locator("portal-order-draft [data-state=error]")
+    expect(alert).to_contain_text("Cet élément n'existe pas ou ne vous est pas accessible.")
+    expect(alert.get_by_role("button", name="Réessayer")).to_have_count(0)
+    expect(alert.get_by_role("link", name="Retour à la liste")).to_have_attribute(
+        "href", "/espace-client/commandes/")
     assert page.request.get(f"/api/v1/orders/{mine.pk}/").status == 404
     screenshot("orders-other-company")

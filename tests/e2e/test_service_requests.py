@@ -30,7 +30,7 @@ from portal_api.service.factories import (
 from portal_api.service.models import InterventionStatus, Ticket
 from portal_api.service.services import ticket_create
 
-from .test_vertical_slice import log_in
+from .test_vertical_slice import log_in, open_filters
 
 REQUESTS = "/espace-client/demandes/"
 NEW_REQUEST = "/espace-client/demandes/nouvelle/"
@@ -136,6 +136,7 @@ def test_martin_requests_an_urgent_intervention_with_a_photo(
     expect(panel).to_have_count(0)
 
     # The filters: urgent only leaves the new one.
+    open_filters(requests)
     requests.get_by_label("Urgence").select_option("true")
     requests.get_by_role("button", name="Filtrer").click()
     expect(requests.locator("tbody tr")).to_have_count(1)
@@ -320,6 +321,7 @@ def test_martin_follows_his_interventions_by_period(page, service_pages, interve
            ).to_have_text("À l'unité")
     screenshot("intervention-list-martin")
 
+    open_filters(widget)
     widget.get_by_label("Du", exact=True).fill("2026-03-01")
     widget.get_by_label("Au", exact=True).fill("2026-03-31")
     widget.get_by_role("button", name="Filtrer").click()

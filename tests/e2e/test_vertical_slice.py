@@ -12,6 +12,14 @@ def log_in(page, email, password=DEMO_PASSWORD):
     page.get_by_role("button", name="Se connecter").last.click()
 
 
+def open_filters(widget):
+    """On a phone a list's filters are folded under "Filtres (n)": open them."""
+    toggle = widget.locator("summary[data-action=filters]")
+    if toggle.count() and toggle.is_visible() and not widget.locator(
+            "details.filters-panel[open]").count():
+        toggle.click()
+
+
 def test_dupond_sees_his_company_and_rights(page, portal_pages, dupond, screenshot):
     page.goto("/connexion/")
     screenshot("login")

@@ -331,6 +331,35 @@ class TestList:
         assert other.pk in self.ids(api_as(chief), "scope=all")
         assert other.pk not in self.ids(api_as(chief), f"client={dupond_company.pk}")
 
+    def test_words_typed_in_the_client_field_filter_by_name_or_code(
+            self, api_as, julie, chief, martin, history, other_company):
+        """A client typed and not picked from the suggestions still filters (issue 12), on
+        the name or the code, every word, within what the user may see."""
+        h = history
+        other = InterventionFactory(site=SiteFactory(client_account=other_company),
+                                    technicians=[julie])
+        dupond = {h["done"].pk, h["elsewhere"].pk, h["planned"].pk, h["unplanned"].pk}
+        assert set(self.ids(api_as(chief), "scope=all&client_search=Dupond")) == dupond
+        assert set(self.ids(api_as(chief), "scope=all&client_search=dup%20INDUS")) == dupond
+        assert self.ids(api_as(chief), "scope=all&client_search=autre") == [other.pk]
+        assert self.ids(api_as(chief), "scope=all&client_search=dupond%20autre") == []
+        # Scoped like the rest: Julie's own only, Martin his company's only.
+        assert set(self.ids(api_as(julie), "scope=mine&client_search=dupond")) == {
+            h["done"].pk, h["elsewhere"].pk}
+        assert self.ids(api_as(martin), "client_search=Autre") == []
+        assert set(self.ids(api_as(martin), "client_search=Dupond")) == dupond
+
+    def test_the_client_words_cost_no_extra_query(self, client, chief, history,
+                                                  other_company):
+        InterventionFactory(site=SiteFactory(client_account=other_company))
+        client.force_login(chief)
+        with CaptureQueriesContext(connection) as plain:
+            assert client.get("/api/v1/interventions/?scope=all").json()["count"] == 5
+        with CaptureQueriesContext(connection) as filtered:
+            assert client.get(
+                "/api/v1/interventions/?scope=all&client_search=Dupond").json()["count"] == 4
+        assert len(filtered.captured_queries) == len(plain.captured_queries)
+
     def test_a_clients_list_is_his_companys_whatever_the_scope(self, api_as, martin,
                                                                 history):
         everything = set(self.ids(api_as(martin)))
