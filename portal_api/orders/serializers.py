@@ -168,8 +168,9 @@ class OrderLineSerializer(serializers.ModelSerializer):
                   "under the back-order policy: the part the stock available now does not "
                   "cover. 0 otherwise.")
     restock_date = serializers.SerializerMethodField(
-        help_text="The expected restock date of a back-ordered quantity (null if unknown or "
-                  "none is back-ordered).")
+        help_text="Draft: the article's expected restock date (what a back-order would "
+                  "announce). Placed order: the date announced for its back-ordered quantity. "
+                  "Null if unknown or none.")
 
     class Meta:
         model = OrderLine
@@ -219,10 +220,10 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_restock_date(self, line):
-        if not self._backordered(line):
-            return None
-        date = line.restock_date if line.order.status != OrderStatus.DRAFT \
-            else line.article.restock_date
+        if line.order.status == OrderStatus.DRAFT:
+            date = line.article.restock_date if line.article.track_stock else None
+        else:
+            date = line.restock_date
         return date.isoformat() if date else None
 
 

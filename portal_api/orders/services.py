@@ -413,6 +413,10 @@ def order_notify_placed(*, order_id: int) -> bool:
     if order is None or order.placed_notified_at is not None or order.number is None:
         return False
     lines = list(order.lines.all())
+    for line in lines:
+        # "10", "2,5": Decimal.normalize() would write 10 as "1E+1".
+        line.quantity_text = format_quantity(line.quantity)
+        line.backordered_text = format_quantity(line.backordered_quantity)
     context = {"order": order, "lines": lines, "client": order.client_account,
                "user": order.submitted_by}
     with translation.override(settings.LANGUAGE_CODE):

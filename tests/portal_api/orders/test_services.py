@@ -368,3 +368,13 @@ class TestStockPolicyBackorder:
     def test_the_draft_check_is_off(self, draft, article):
         line = draft.lines.get()
         assert order_line_update(line=line, quantity=500).quantity == Decimal("500")
+
+    def test_the_emails_say_the_back_order(self, draft, dupond, article, restock, mailoutbox,
+                                           django_capture_on_commit_callbacks):
+        order_line_add(order=draft, article=article, quantity=13)
+        with django_capture_on_commit_callbacks(execute=True):
+            order_submit(order=draft, submitted_by=dupond)
+        assert len(mailoutbox) == 2
+        for message in mailoutbox:
+            assert ("15 × Circulateur : 100,00 € HT — 5 en reliquat, réapprovisionnement "
+                    "prévu le 12/01/2027") in message.body
