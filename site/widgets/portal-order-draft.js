@@ -160,9 +160,8 @@ class PortalOrderDraft extends PortalElement {
       cell(t("ordUnitPrice"), money(line.unit_price_excl_tax), "num");
       cell(t("ordLineTotal"), money(line.total_excl_tax), "num");
       if (order.status === "draft") {
-        const td = cell(t("catAvailability"), availabilityBadge(line.availability, line.quantity_available));
-        const mark = backorderMark(line);
-        if (mark) td.append(" ", mark);
+        cell(t("catAvailability"), el("span", { className: "availability-cell" },
+          availabilityBadge(line.availability, line.quantity_available), backorderMark(line)));
       }
       if (backordered) cell(t("backorderColumn"), backorderMark(line) || "");
       if (order.can.edit) {
@@ -184,8 +183,15 @@ class PortalOrderDraft extends PortalElement {
       min: line.unit === "u" ? "1" : "0.001", step: line.unit === "u" ? "1" : "any", className: "order-draft__qty" });
     input.setAttribute("aria-label", fill(t("ordQuantityOf"), { label: line.label }));
     const hint = hintNode(input, `order-line-hint-${line.id}`);
-    const update = () => showHint(hint, stockHint({ available: line.quantity_available,
-      quantity: input.value, policy: order.stock_policy, restockDate: line.restock_date }));
+    const update = () => {
+      let result = stockHint({ available: line.quantity_available, quantity: input.value,
+        policy: order.stock_policy, restockDate: line.restock_date });
+      // The saved quantity's back-order is already marked in the line: say only the stock.
+      if (result && result.kind === "warn" && Number(input.value) === Number(line.quantity) && backorderMark(line)) {
+        result = { kind: "info", text: fill(t("stockAvailable"), { qty: number(Math.max(Number(line.quantity_available), 0), 3) }) };
+      }
+      showHint(hint, result);
+    };
     input.addEventListener("input", update);
     update();
     input.addEventListener("change", () => {
