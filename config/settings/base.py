@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -266,6 +267,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Atelier Portal <porta
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "service-client@example.fr")
 # Catalogue: at or below this quantity available, an article shows as "low" stock.
 CATALOG_LOW_STOCK_THRESHOLD = 5
+# Orders: what a quantity above the available stock (on hand − reserved) gets. "refuse": the
+# draft refuses it (409 naming `quantity`), placement re-checks under lock. "backorder": it is
+# accepted; at placement the stock covers what it can and the rest is back-ordered with the
+# article's expected restock date (docs/operations.md, "Ordering beyond the stock").
+ORDER_STOCK_POLICY = os.environ.get("ORDER_STOCK_POLICY", "refuse").strip().lower()
+if ORDER_STOCK_POLICY not in {"refuse", "backorder"}:
+    raise ImproperlyConfigured(
+        f"ORDER_STOCK_POLICY must be 'refuse' or 'backorder', not {ORDER_STOCK_POLICY!r}.")
 # Files that users attach (request photos, intervention photos and documents, receipts):
 # the largest file, the most files per request or per upload, the longest image side kept
 # after re-encoding (phone photos are 4000 px and more).

@@ -59,6 +59,13 @@ class Article(TimeStampedModel):
         _("gérer le stock"), default=True,
         help_text=_("Décocher pour la main-d'œuvre et les ouvrages."),
     )
+    # Announced to clients when they order more than is available and the portal takes
+    # back-orders (ORDER_STOCK_POLICY = "backorder"); frozen on the order lines it concerns.
+    restock_date = models.DateField(
+        _("réapprovisionnement prévu le"), null=True, blank=True,
+        help_text=_("Date prévue d'arrivée du prochain réapprovisionnement, annoncée aux "
+                    "clients pour les quantités commandées au-delà du stock."),
+    )
     visible_to_clients = models.BooleanField(_("visible des clients"), default=True)
     visible_to_technicians = models.BooleanField(_("visible des techniciens"), default=True)
     active = models.BooleanField(_("actif"), default=True)

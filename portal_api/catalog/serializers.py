@@ -23,12 +23,15 @@ class ArticleSerializer(serializers.ModelSerializer):
     availability = serializers.SerializerMethodField(
         help_text="in_stock, low, out_of_stock or available (no stock kept)")
     quantity_available = serializers.SerializerMethodField()
+    # Announced when the portal takes back-orders for quantities above the stock.
+    restock_date = serializers.DateField(read_only=True, allow_null=True,
+                                         help_text="Expected restock date (null if unknown).")
 
     class Meta:
         model = Article
         fields = ["id", "reference", "label", "description", "kind", "kind_label", "unit",
                   "unit_label", "price_excl_tax", "vat_rate", "price_incl_tax", "family",
-                  "availability", "quantity_available"]
+                  "availability", "quantity_available", "restock_date"]
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
     def get_price_incl_tax(self, article) -> str:

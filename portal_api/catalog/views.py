@@ -1,6 +1,7 @@
 from rest_framework.response import Response
 
 from portal_api.common.api import ScopedReadOnlyViewSet
+from portal_api.orders.selectors import stock_policy
 
 from . import selectors
 from .filters import ArticleFilter
@@ -19,8 +20,10 @@ class ArticleViewSet(ScopedReadOnlyViewSet):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        # What the widget may offer next to each article.
+        # What the widget may offer next to each article, and what a quantity above the
+        # available stock gets (it says so while the quantity is typed).
         response.data["can"] = {"prepare_orders": request.user.has_perm("orders.prepare_order")}
+        response.data["stock_policy"] = stock_policy()
         return response
 
 

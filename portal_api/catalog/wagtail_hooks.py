@@ -81,7 +81,8 @@ class ArticleViewSet(PortalSnippetViewSet):
     ordering = "reference"
     inspect_view_fields = [
         "reference", "label", "family", "kind", "unit", "description", "price_excl_tax",
-        "vat_rate", "track_stock", "stock_on_hand", "stock_reserved", "visible_to_clients",
+        "vat_rate", "track_stock", "stock_on_hand", "stock_reserved", "restock_date",
+        "visible_to_clients",
         "visible_to_technicians", "active",
     ]
     edit_handler = ObjectList(
@@ -107,6 +108,7 @@ class ArticleViewSet(PortalSnippetViewSet):
                         ReadOnly("stock_reserved", quantity=True,
                                  help_text=_("Réservé par les commandes passées non livrées.")),
                     ]),
+                    FieldPanel("restock_date"),
                 ],
                 heading=_("Stock"),
             ),

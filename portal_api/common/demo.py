@@ -25,6 +25,7 @@ import random
 import re
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1091,12 +1092,13 @@ class _DemoBuilder:
                 kind = (ArticleKind.BUNDLE if "B" in flags
                         else ArticleKind.LABOUR if "L" in flags else ArticleKind.PRODUCT)
                 tracked = kind == ArticleKind.PRODUCT
+                stock = self._initial_stock(Decimal(price), unit, flags, tracked)
                 articles.append(ArticleFactory.build(
                     family=family, reference=f"{prefix}-{index * 10:04d}", label=label,
                     kind=kind, unit=unit, price_excl_tax=Decimal(price),
                     vat_rate=Decimal("10.00") if "r" in flags else Decimal("20.00"),
-                    track_stock=tracked,
-                    stock_on_hand=self._initial_stock(Decimal(price), unit, flags, tracked),
+                    track_stock=tracked, stock_on_hand=stock,
+                    restock_date=self._restock_date(label, stock, tracked),
                     visible_to_clients="c" not in flags, visible_to_technicians="t" not in flags,
                     active="x" not in flags,
                 ))
@@ -1109,6 +1111,14 @@ class _DemoBuilder:
             for bundle, components in BUNDLES.items()
             for component, quantity in components
         ])
+
+    def _restock_date(self, label: str, stock: Decimal, tracked: bool) -> datetime.date | None:
+        """Out-of-stock and low articles await a delivery in one to five weeks: the date that
+        a back-order announces (ORDER_STOCK_POLICY=backorder). Derived from the label, not
+        drawn from self.rng, so that the rest of the demo stays what it was."""
+        if not tracked or stock > settings.CATALOG_LOW_STOCK_THRESHOLD * 2:
+            return None
+        return self.today + datetime.timedelta(days=7 + zlib.crc32(label.encode()) % 29)
 
     def _initial_stock(self, price: Decimal, unit: str, flags: str, tracked: bool) -> Decimal:
         if not tracked or "0" in flags:

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.common.models import TimeStampedModel
@@ -101,6 +101,11 @@ class OrderLine(models.Model):
                                               decimal_places=2, null=True, blank=True)
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2,
                                    null=True, blank=True)
+    # Set when the order is placed under the "backorder" stock policy: the part of the
+    # quantity that the stock did not cover (not reserved) and the restock date announced.
+    backordered_quantity = models.DecimalField(_("quantité en reliquat"), max_digits=12,
+                                               decimal_places=3, default=0)
+    restock_date = models.DateField(_("réapprovisionnement prévu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ligne de commande")
@@ -113,7 +118,17 @@ class OrderLine(models.Model):
                 condition=Q(unit_price_excl_tax__isnull=True) | Q(unit_price_excl_tax__gte=0),
                 name="orderline_price_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(backordered_quantity__gte=0)
+                & Q(backordered_quantity__lte=F("quantity")),
+                name="orderline_backorder_within_quantity",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.label or self.article_id}"
+
+    @property
+    def reserved_quantity(self):
+        """What placing the order took from the available stock (the rest is back-ordered)."""
+        return self.quantity - self.backordered_quantity

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import DecimalField, IntegerField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -9,6 +10,16 @@ from portal_api.catalog.models import Article
 from .models import Order, OrderLine, OrderStatus
 
 _AMOUNT = DecimalField(max_digits=20, decimal_places=5)
+
+# What a quantity above the available stock gets (settings.ORDER_STOCK_POLICY).
+REFUSE, BACKORDER = "refuse", "backorder"
+
+
+def stock_policy() -> str:
+    """"refuse" (a draft may not ask more than is available) or "backorder" (the rest is
+    back-ordered with the article's expected restock date). Read on each call: tests and a
+    settings reload change it."""
+    return settings.ORDER_STOCK_POLICY
 
 
 def _per_order_sql() -> tuple[str, str, str]:

@@ -13,6 +13,7 @@ from portal_api.common.money import round_money, vat_amount
 from portal_api.common.serializers import choice_labels, person_ref
 
 from .models import Order, OrderLine, OrderStatus
+from .selectors import BACKORDER, REFUSE, stock_policy
 
 
 class PersonSerializer(serializers.Serializer):
@@ -162,12 +163,20 @@ class OrderLineSerializer(serializers.ModelSerializer):
     total_excl_tax = serializers.SerializerMethodField()
     availability = serializers.SerializerMethodField()
     quantity_available = serializers.SerializerMethodField()
+    backordered_quantity = serializers.SerializerMethodField(
+        help_text="Placed order: the part of the quantity back-ordered at placement. Draft, "
+                  "under the back-order policy: the part the stock available now does not "
+                  "cover. 0 otherwise.")
+    restock_date = serializers.SerializerMethodField(
+        help_text="Draft: the article's expected restock date (what a back-order would "
+                  "announce). Placed order: the date announced for its back-ordered quantity. "
+                  "Null if unknown or none.")
 
     class Meta:
         model = OrderLine
         fields = ["id", "article", "reference", "label", "unit", "unit_label", "quantity",
                   "unit_price_excl_tax", "vat_rate", "total_excl_tax", "availability",
-                  "quantity_available"]
+                  "quantity_available", "backordered_quantity", "restock_date"]
 
     def _price(self, line) -> Decimal:
         if line.unit_price_excl_tax is not None:
@@ -198,6 +207,25 @@ class OrderLineSerializer(serializers.ModelSerializer):
             return None
         return f"{max(line.article.stock_available, Decimal(0)).normalize():f}"
 
+    def _backordered(self, line) -> Decimal:
+        if line.order.status != OrderStatus.DRAFT:
+            return line.backordered_quantity
+        if not line.article.track_stock or stock_policy() != BACKORDER:
+            return Decimal(0)
+        return max(line.quantity - max(line.article.stock_available, Decimal(0)), Decimal(0))
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=3))
+    def get_backordered_quantity(self, line):
+        return f"{self._backordered(line):.3f}"
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_restock_date(self, line):
+        if line.order.status == OrderStatus.DRAFT:
+            date = line.article.restock_date if line.article.track_stock else None
+        else:
+            date = line.restock_date
+        return date.isoformat() if date else None
+
 
 class VatLineSerializer(serializers.Serializer):
     rate = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -208,16 +236,25 @@ class VatLineSerializer(serializers.Serializer):
 class OrderDetailSerializer(OrderSerializer):
     lines = serializers.SerializerMethodField()
     vat_breakdown = serializers.SerializerMethodField()
+    stock_policy = serializers.SerializerMethodField(
+        help_text="What a quantity above the available stock gets: refused when added to a "
+                  "draft (refuse) or accepted and back-ordered (backorder).")
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "comment", "lines", "vat_breakdown"]
+        fields = [*OrderSerializer.Meta.fields, "comment", "lines", "vat_breakdown",
+                  "stock_policy"]
 
     def to_representation(self, order) -> dict:
         data = super().to_representation(order)
         data["comment"] = order.comment
         data["lines"] = self.get_lines(order)
         data["vat_breakdown"] = self.get_vat_breakdown(order)
+        data["stock_policy"] = self.get_stock_policy(order)
         return data
+
+    @extend_schema_field(serializers.ChoiceField(choices=[REFUSE, BACKORDER]))
+    def get_stock_policy(self, order) -> str:
+        return stock_policy()
 
     def _lines(self, order):
         lines = list(order.lines.all())

@@ -4,19 +4,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal_api.accounts.models import ClientAccount, Site, User
 from portal_api.catalog.models import Article
+from portal_api.common.admin_forms import format_quantity
 from portal_api.common.errors import ServiceError
 from portal_api.common.money import round_money, vat_amount
 from portal_api.common.services import number_sequence_next
 from portal_api.common.status import status_move, status_move_check
 
 from .models import Order, OrderLine, OrderStatus
+from .selectors import BACKORDER, REFUSE, stock_policy
 
 
 @transaction.atomic
@@ -25,6 +27,8 @@ def order_create_draft(
     lines: Iterable[tuple[Article, Decimal]] = (), customer_reference: str = "",
     delivery_site: Site | None = None, comment: str = "",
 ) -> Order:
+    """A draft with its lines as given (demo data, staff tools): the stock policy is not
+    applied here but at placement, which always checks it under lock."""
     order = Order.objects.create(
         client_account=client_account, prepared_by=prepared_by,
         customer_reference=customer_reference, delivery_site=delivery_site, comment=comment,
@@ -42,7 +46,9 @@ def order_create_draft(
 def order_submit(*, order: Order, submitted_by: User | None,
                  idempotency_key: str | None = None) -> Order:
     """Place a draft: freeze prices and VAT, number it and reserve its stock, all or nothing.
-    A line asking more than the available stock refuses the whole order (409) and names it."""
+    Under the "refuse" stock policy a line asking more than the available stock refuses the
+    whole order (409) and names it; under "backorder" the stock covers what it can and the
+    rest of each line is back-ordered with the article's expected restock date."""
     if idempotency_key:
         previous = Order.objects.filter(client_account_id=order.client_account_id,
                                         idempotency_key=idempotency_key).first()
@@ -84,15 +90,20 @@ def order_submit(*, order: Order, submitted_by: User | None,
         for pk, qty in wanted.items()
         if articles[pk].track_stock and qty > articles[pk].stock_available
     ]
-    if short:
+    if short and stock_policy() != BACKORDER:
         raise ServiceError(
             _("Stock insuffisant pour %(count)d article(s) : la commande n'a pas été passée.")
             % {"count": len(short)},
             code="insufficient_stock", fields={"lines": short}, status_code=409,
         )
+    # Reserve what the stock covers (all of it under "refuse"), under the articles' locks.
+    covered: dict[int, Decimal] = {}
     for pk, qty in wanted.items():
         if articles[pk].track_stock:
-            Article.objects.filter(pk=pk).update(stock_reserved=F("stock_reserved") + qty)
+            covered[pk] = min(qty, max(articles[pk].stock_available, Decimal(0)))
+            if covered[pk]:
+                Article.objects.filter(pk=pk).update(
+                    stock_reserved=F("stock_reserved") + covered[pk])
 
     total_excl_tax = Decimal(0)
     bases: dict[Decimal, Decimal] = {}
@@ -101,10 +112,19 @@ def order_submit(*, order: Order, submitted_by: User | None,
         line.unit_price_excl_tax = article.price_excl_tax
         line.vat_rate = article.vat_rate
         line.label = line.label or article.label
+        line.backordered_quantity, line.restock_date = Decimal(0), None
+        if article.track_stock:
+            # Lines of one article take the reserved quantity in their order.
+            taken = min(line.quantity, covered[article.pk])
+            covered[article.pk] -= taken
+            line.backordered_quantity = line.quantity - taken
+            if line.backordered_quantity:
+                line.restock_date = article.restock_date
         amount = round_money(line.quantity * line.unit_price_excl_tax)
         total_excl_tax += amount
         bases[line.vat_rate] = bases.get(line.vat_rate, Decimal(0)) + amount
-    OrderLine.objects.bulk_update(lines, ["unit_price_excl_tax", "vat_rate", "label"])
+    OrderLine.objects.bulk_update(lines, ["unit_price_excl_tax", "vat_rate", "label",
+                                          "backordered_quantity", "restock_date"])
 
     now = timezone.now()
     year = timezone.localdate(now).year  # once: the number and its sequence share the year
@@ -125,10 +145,11 @@ def order_submit(*, order: Order, submitted_by: User | None,
 
 
 def _release_reservation(order: Order) -> None:
+    # Only what placing reserved: a back-ordered quantity was never taken from the stock.
     for line in order.lines.select_related("article"):
-        if line.article.track_stock:
+        if line.article.track_stock and line.reserved_quantity:
             Article.objects.filter(pk=line.article_id).update(
-                stock_reserved=F("stock_reserved") - line.quantity
+                stock_reserved=F("stock_reserved") - line.reserved_quantity
             )
 
 
@@ -168,15 +189,36 @@ def order_confirm(*, order: Order) -> Order:
 @transaction.atomic
 @status_move()
 def order_deliver(*, order: Order) -> Order:
-    """Delivery takes the reserved quantities out of the stock."""
+    """Delivery takes the ordered quantities out of the stock: the reserved part, and the
+    back-ordered part from the stock available by then (409 while it has not arrived)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.CONFIRMED:
         raise ServiceError(_("Seule une commande confirmée peut être livrée."),
                            code="not_confirmed", status_code=409)
-    for line in order.lines.select_related("article"):
+    lines = list(order.lines.select_related("article"))
+    waiting: dict[int, Decimal] = {}
+    for line in lines:
+        if line.backordered_quantity:
+            waiting[line.article_id] = (waiting.get(line.article_id, Decimal(0))
+                                        + line.backordered_quantity)
+    if waiting:
+        # Locked in a fixed order, as placement does, so that the check holds until the end.
+        articles = Article.objects.select_for_update().filter(pk__in=waiting).order_by("pk")
+        missing = [
+            {"article": a.reference, "label": a.label, "requested": str(waiting[a.pk]),
+             "available": str(a.stock_available)}
+            for a in articles if waiting[a.pk] > a.stock_available
+        ]
+        if missing:
+            raise ServiceError(
+                _("Le réapprovisionnement des articles en reliquat n'est pas encore arrivé : "
+                  "la commande ne peut pas être livrée."),
+                code="backorder_not_in_stock", fields={"lines": missing}, status_code=409,
+            )
+    for line in lines:
         if line.article.track_stock:
             Article.objects.filter(pk=line.article_id).update(
-                stock_reserved=F("stock_reserved") - line.quantity,
+                stock_reserved=F("stock_reserved") - line.reserved_quantity,
                 stock_on_hand=F("stock_on_hand") - line.quantity,
             )
     order.status = OrderStatus.DELIVERED
@@ -252,6 +294,36 @@ def _check_quantity(*, article: Article, quantity) -> Decimal:
     return quantity
 
 
+def _check_stock(*, order: Order, article: Article, quantity: Decimal,
+                 line: OrderLine | None = None) -> None:
+    """Under the "refuse" stock policy, a draft may not hold more of an article than is
+    available now (its other lines of that article count too). Placement checks again under
+    lock: the stock may go meanwhile. Under "backorder" any quantity is accepted."""
+    if not article.track_stock or stock_policy() != REFUSE:
+        return
+    others = order.lines.filter(article=article)
+    if line is not None:
+        others = others.exclude(pk=line.pk)
+    in_draft = others.aggregate(total=Sum("quantity"))["total"] or Decimal(0)
+    available = max(article.stock_available, Decimal(0))
+    if quantity + in_draft <= available:
+        return
+    if available <= 0:
+        message = _("Cet article est en rupture de stock : il ne peut pas être commandé pour "
+                    "le moment.")
+    elif in_draft:
+        message = _("Stock insuffisant : %(available)s disponible(s), dont %(in_draft)s déjà "
+                    "dans cette commande. Une quantité supérieure au stock n'est pas "
+                    "acceptée.") % {"available": format_quantity(available),
+                                    "in_draft": format_quantity(in_draft)}
+    else:
+        message = _("Stock insuffisant : %(available)s disponible(s) seulement. Une quantité "
+                    "supérieure au stock n'est pas acceptée.") % {
+            "available": format_quantity(available)}
+    raise ServiceError(message, code="insufficient_stock", status_code=409,
+                       fields={"quantity": [message]})
+
+
 @transaction.atomic
 def order_draft_create(*, client_account: ClientAccount, prepared_by: User,
                        customer_reference: str = "", delivery_site: Site | None = None,
@@ -294,9 +366,11 @@ def order_draft_delete(*, order: Order) -> None:
 
 @transaction.atomic
 def order_line_add(*, order: Order, article: Article, quantity) -> OrderLine:
-    """Add an article to a draft; an article already on it gets the quantities added up."""
+    """Add an article to a draft; an article already on it gets the quantities added up.
+    The stock policy applies (`_check_stock`)."""
     order = _locked_draft(order)
     quantity = _check_quantity(article=article, quantity=quantity)
+    _check_stock(order=order, article=article, quantity=quantity)
     line = order.lines.filter(article=article).first()
     if line is not None:
         line.quantity = _check_quantity(article=article, quantity=line.quantity + quantity)
@@ -313,7 +387,9 @@ def order_line_add(*, order: Order, article: Article, quantity) -> OrderLine:
 def order_line_update(*, line: OrderLine, quantity) -> OrderLine:
     order = _locked_draft(line.order)
     line = OrderLine.objects.select_related("article").get(pk=line.pk, order=order)
-    line.quantity = _check_quantity(article=line.article, quantity=quantity)
+    quantity = _check_quantity(article=line.article, quantity=quantity)
+    _check_stock(order=order, article=line.article, quantity=quantity, line=line)
+    line.quantity = quantity
     line.save(update_fields=["quantity"])
     order.save(update_fields=["updated_at"])
     return line
@@ -337,6 +413,10 @@ def order_notify_placed(*, order_id: int) -> bool:
     if order is None or order.placed_notified_at is not None or order.number is None:
         return False
     lines = list(order.lines.all())
+    for line in lines:
+        # "10", "2,5": Decimal.normalize() would write 10 as "1E+1".
+        line.quantity_text = format_quantity(line.quantity)
+        line.backordered_text = format_quantity(line.backordered_quantity)
     context = {"order": order, "lines": lines, "client": order.client_account,
                "user": order.submitted_by}
     with translation.override(settings.LANGUAGE_CODE):

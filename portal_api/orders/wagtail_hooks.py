@@ -1,6 +1,7 @@
 """Back-office screens for orders (with their lines), and the « Ventes » menu that groups
 them with the invoices and contracts of billing/wagtail_hooks.py."""
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -16,6 +17,7 @@ from portal_api.common.admin_forms import (
     ReadOnly,
     RelatedObjectsPanel,
     format_money,
+    format_quantity,
 )
 from portal_api.common.admin_status import StatusMovesViewSetMixin
 
@@ -33,6 +35,18 @@ def _line_unit_price(line):
 
 def _line_vat_rate(line):
     return line.vat_rate if line.vat_rate is not None else line.article.vat_rate
+
+
+def _line_backorder(line) -> str:
+    """« 3 — prévu le 12/01/2027 »: what placing did not take from the stock."""
+    if not line.backordered_quantity:
+        return ""
+    if line.restock_date is None:
+        return _("%(qty)s — date à confirmer") % {
+            "qty": format_quantity(line.backordered_quantity)}
+    return _("%(qty)s — prévu le %(date)s") % {
+        "qty": format_quantity(line.backordered_quantity),
+        "date": date_format(line.restock_date, "d/m/Y")}
 
 
 def _order_totals(order) -> str:
@@ -54,6 +68,7 @@ order_lines_panel = RelatedObjectsPanel(
         Cell(_line_unit_price, _("Prix unitaire HT"), money=True),
         Cell(_line_vat_rate, _("TVA (%)"), numeric=True),
         Cell(lambda line: line.quantity * _line_unit_price(line), _("Total HT"), money=True),
+        Cell(_line_backorder, _("En reliquat")),
     ],
     heading=_("Lignes de la commande"),
     empty_text=_("Aucune ligne."),

@@ -1,9 +1,12 @@
 // <portal-catalogue>: the articles the user may see, searchable by reference or words and by
 // family, with availability; "add to order" (to a chosen or new draft) when he may prepare
-// orders. Attributes: src (default /api/v1/articles/), order_page (the draft editor page).
+// orders, saying while the quantity is typed what is available and what a larger quantity
+// gets (the stock policy). Attributes: src (default /api/v1/articles/), order_page (the
+// draft editor page).
 import { api } from "../lib/api.js";
 import { money, number } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import { backorderMark, hintNode, restockText, showHint, stockHint } from "../lib/order-stock.js";
 import { PortalList } from "../lib/portal-list.js";
 
 const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, key) => vars[key] ?? "");
@@ -57,6 +60,7 @@ class PortalCatalogue extends PortalList {
     this.loadFamilies();
     this.addEventListener("portal-list:loaded", (event) => {
       const can = event.detail.can || {};
+      this.stockPolicy = event.detail.stock_policy || "refuse";
       if (can.prepare_orders && !this.canPrepare) {
         this.canPrepare = true;
         this.loadDrafts();
@@ -167,19 +171,36 @@ class PortalCatalogue extends PortalList {
     button.className = "button button--small button--primary";
     button.textContent = t("catAdd");
     button.setAttribute("aria-label", `${t("catAddTo")} : ${article.label}`);
-    form.append(input, button);
+    // What is available and what the typed quantity gets, before anything is added; under
+    // the "refuse" policy a quantity above the stock is not offered (the server refuses it).
+    const hint = hintNode(input, `catalogue-hint-${article.id}`);
+    const update = () => {
+      const result = stockHint({ available: article.quantity_available, quantity: input.value,
+        policy: this.stockPolicy, restockDate: article.restock_date });
+      showHint(hint, result);
+      button.disabled = Boolean(result && result.kind === "refused");
+    };
+    input.addEventListener("input", update);
+    update();
+    form.append(input, button, hint);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       button.disabled = true;
       try {
         const id = await this.targetDraft();
-        await api(`/api/v1/orders/${id}/lines/`, { method: "POST", body: { article: article.id, quantity: input.value } });
-        this.say("success", fill(t("catAdded"), { label: article.label }), id);
+        const order = await api(`/api/v1/orders/${id}/lines/`, { method: "POST", body: { article: article.id, quantity: input.value } });
+        const line = (order.lines || []).find((l) => l.article === article.id);
+        if (line && backorderMark(line)) {
+          this.say("warning", fill(t("catAddedBackorder"), { label: article.label,
+            qty: number(line.backordered_quantity, 3), restock: restockText(line.restock_date) }), id);
+        } else {
+          this.say("success", fill(t("catAdded"), { label: article.label }), id);
+        }
       } catch (error) {
         const detail = Object.values(error.fields || {}).flat().filter((m) => typeof m === "string");
         this.say("error", detail.length ? detail.join(" ") : error.message);
       } finally {
-        button.disabled = false;
+        update();
       }
     });
     return form;

@@ -1,11 +1,14 @@
 // <portal-order-draft>: one order, from ?order=<id> in the page's address (or the `order`
 // attribute). A draft is edited here (reference, delivery site, comment, lines and quantities)
-// and placed with "Passer la commande"; a placed order is shown read-only and may be
-// cancelled. Without an id, the user's drafts are listed. What is offered follows the
+// and placed with "Passer la commande", which first asks for confirmation in a dialog
+// summing the order up (lines, back-orders, totals, delivery site); a placed order is shown
+// read-only and may be cancelled. While a quantity is typed, what is available and what the
+// stock policy does with a larger quantity are said under it. Without an id, the user's drafts are listed. What is offered follows the
 // order's `can` object. Attributes: catalogue_page, list_page.
 import { api, ApiError } from "../lib/api.js";
 import { dateTime, money, number } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
+import { backorderMark, hintNode, showHint, stockHint } from "../lib/order-stock.js";
 import { PortalElement } from "../lib/portal-element.js";
 import { availabilityBadge } from "./portal-catalogue.js";
 
@@ -133,7 +136,9 @@ class PortalOrderDraft extends PortalElement {
     }
     const table = el("table", { className: "data-table order-draft__lines" });
     const columns = [t("catReference"), t("catLabel"), t("catQuantity"), t("ordUnitPrice"), t("ordLineTotal")];
+    const backordered = order.status !== "draft" && order.lines.some((line) => backorderMark(line));
     if (order.status === "draft") columns.push(t("catAvailability"));
+    if (backordered) columns.push(t("backorderColumn"));
     if (order.can.edit) columns.push("");
     const head = table.createTHead().insertRow();
     const numeric = new Set([t("catQuantity"), t("ordUnitPrice"), t("ordLineTotal")]);
@@ -154,7 +159,11 @@ class PortalOrderDraft extends PortalElement {
       cell(t("catQuantity"), order.can.edit ? this.quantityInput(order, line) : `${number(line.quantity, 3)} ${line.unit_label}`, "num");
       cell(t("ordUnitPrice"), money(line.unit_price_excl_tax), "num");
       cell(t("ordLineTotal"), money(line.total_excl_tax), "num");
-      if (order.status === "draft") cell(t("catAvailability"), availabilityBadge(line.availability, line.quantity_available));
+      if (order.status === "draft") {
+        cell(t("catAvailability"), el("span", { className: "availability-cell" },
+          availabilityBadge(line.availability, line.quantity_available), backorderMark(line)));
+      }
+      if (backordered) cell(t("backorderColumn"), backorderMark(line) || "");
       if (order.can.edit) {
         const remove = el("button", { type: "button", className: "button button--small", textContent: t("ordRemove") });
         remove.setAttribute("aria-label", fill(t("ordRemoveLine"), { label: line.label }));
@@ -173,15 +182,31 @@ class PortalOrderDraft extends PortalElement {
     const input = el("input", { type: "number", name: "quantity", value: Number(line.quantity),
       min: line.unit === "u" ? "1" : "0.001", step: line.unit === "u" ? "1" : "any", className: "order-draft__qty" });
     input.setAttribute("aria-label", fill(t("ordQuantityOf"), { label: line.label }));
-    input.addEventListener("change", async () => {
-      try {
-        this.redraw(await api(`/api/v1/orders/${order.id}/lines/${line.id}/`, { method: "PATCH", body: { quantity: input.value } }));
-      } catch (error) {
-        input.value = Number(line.quantity);
-        this.showError(error);
+    const hint = hintNode(input, `order-line-hint-${line.id}`);
+    const update = () => {
+      let result = stockHint({ available: line.quantity_available, quantity: input.value,
+        policy: order.stock_policy, restockDate: line.restock_date });
+      // The saved quantity's back-order is already marked in the line: say only the stock.
+      if (result && result.kind === "warn" && Number(input.value) === Number(line.quantity) && backorderMark(line)) {
+        result = { kind: "info", text: fill(t("stockAvailable"), { qty: number(Math.max(Number(line.quantity_available), 0), 3) }) };
       }
+      showHint(hint, result);
+    };
+    input.addEventListener("input", update);
+    update();
+    input.addEventListener("change", () => {
+      // Placing waits for this save: the confirmation then sums up what was typed.
+      this.pending = (async () => {
+        try {
+          this.redraw(await api(`/api/v1/orders/${order.id}/lines/${line.id}/`, { method: "PATCH", body: { quantity: input.value } }));
+        } catch (error) {
+          input.value = Number(line.quantity);
+          update();
+          this.showError(error);
+        }
+      })();
     });
-    return input;
+    return el("span", { className: "order-draft__qty-field" }, input, hint);
   }
 
   totals(order) {
@@ -216,7 +241,7 @@ class PortalOrderDraft extends PortalElement {
       const place = el("button", { type: "button", className: "button button--primary", textContent: t("ordPlace") });
       place.dataset.action = "place";
       place.disabled = !order.lines.length;
-      place.addEventListener("click", () => this.place(order, place));
+      place.addEventListener("click", () => this.confirmPlacement(order, place));
       bar.append(place);
     }
     if (order.can.cancel) {
@@ -232,21 +257,138 @@ class PortalOrderDraft extends PortalElement {
     return bar;
   }
 
-  async place(order, button) {
+  // "Passer la commande" places nothing by itself: it sums the order up in a dialog, and only
+  // "Confirmer la commande" there places it.
+  async confirmPlacement(order, button) {
+    button.disabled = true;
+    let fresh;
+    try {
+      await this.pending;  // a quantity being saved: the summary shows what was typed
+      fresh = await api(`/api/v1/orders/${order.id}/`);
+    } catch (error) {
+      button.disabled = false;
+      this.showError(error);
+      return;
+    }
+    button.disabled = false;
+    if (fresh.status !== "draft" || !fresh.can.place) {
+      this.redraw(fresh);
+      return;
+    }
+    this.openConfirmation(fresh);
+  }
+
+  openConfirmation(order) {
+    const titleId = `order-confirm-title-${order.id}`;
+    const title = el("h2", { id: titleId, tabIndex: -1, textContent: t("dlgTitle") });
+    const site = order.delivery_site;
+    const facts = el("dl", { className: "confirm-dialog__facts" });
+    const siteText = site ? (site.city ? `${site.name} (${site.city})` : site.name) : t("dlgNoSite");
+    const siteNode = el("dd", { textContent: siteText, className: site ? "" : "muted" });
+    siteNode.dataset.field = "delivery_site";
+    facts.append(el("dt", { textContent: t("ordDelivery") }), siteNode);
+    if (order.customer_reference) {
+      facts.append(el("dt", { textContent: t("ordReference") }), el("dd", { textContent: order.customer_reference }));
+    }
+
+    const table = el("table", { className: "confirm-dialog__lines" });
+    const head = table.createTHead().insertRow();
+    for (const [label, numeric] of [[t("dlgArticle"), false], [t("catQuantity"), true], [t("ordUnitPrice"), true], [t("ordLineTotal"), true]]) {
+      head.append(el("th", { scope: "col", textContent: label, className: numeric ? "num" : "" }));
+    }
+    const body = table.createTBody();
+    let backordered = false;
+    for (const line of order.lines) {
+      const row = body.insertRow();
+      row.dataset.reference = line.reference;
+      const article = row.insertCell();
+      article.className = "confirm-dialog__article";
+      article.append(el("span", { className: "confirm-dialog__ref", textContent: line.reference }), " ", el("span", { textContent: line.label }));
+      const mark = backorderMark(line);
+      if (mark) {
+        backordered = true;
+        article.append(el("br"), mark);
+      }
+      row.insertCell().append(`${number(line.quantity, 3)} ${line.unit_label}`);
+      row.insertCell().append(money(line.unit_price_excl_tax));
+      row.insertCell().append(money(line.total_excl_tax));
+      for (const cell of [...row.cells].slice(1)) cell.className = "num";
+      row.cells[2].classList.add("confirm-dialog__unit");
+      row.cells[3].classList.add("confirm-dialog__total");
+    }
+
+    const totals = el("dl", { className: "order-draft__totals confirm-dialog__totals" });
+    const total = (label, value, field) => {
+      const dd = el("dd", { textContent: money(value) });
+      dd.dataset.field = field;
+      totals.append(el("dt", { textContent: label }), dd);
+    };
+    total(t("ordTotalExcl"), order.total_excl_tax, "total_excl_tax");
+    total(t("dlgVat"), order.total_vat, "total_vat");
+    total(t("ordTotalIncl"), order.total_incl_tax, "total_incl_tax");
+
+    const cancel = el("button", { type: "button", className: "button", textContent: t("dlgCancel") });
+    const confirm = el("button", { type: "button", className: "button button--primary", textContent: t("dlgConfirm") });
+    confirm.dataset.action = "confirm-place";
+    const dialog = el("dialog", { className: "confirm-dialog" },
+      el("div", { className: "confirm-dialog__body" },
+        title,
+        el("p", { className: "muted confirm-dialog__intro", textContent: t("dlgIntro") }),
+        facts,
+        el("div", { className: "confirm-dialog__scroll" }, table),
+        totals,
+        backordered ? el("p", { className: "callout callout--warning", textContent: t("dlgBackorderNote") }) : null,
+        el("div", { className: "confirm-dialog__actions" }, cancel, confirm)));
+    dialog.setAttribute("aria-labelledby", titleId);
+
+    let busy = false;
+    cancel.addEventListener("click", () => dialog.close());
+    // Escape closes it (the native "cancel"), except while the order is being placed.
+    dialog.addEventListener("cancel", (event) => { if (busy) event.preventDefault(); });
+    // A tap on the backdrop (outside the body, which fills the dialog) closes it too.
+    dialog.addEventListener("click", (event) => { if (event.target === dialog && !busy) dialog.close(); });
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      // The focus goes back where the user was: the place button, or the result once placed.
+      const place = this.querySelector("[data-action=place]");
+      const notice = this.notice && this.notice.firstElementChild;
+      if (place) place.focus();
+      else if (notice) {
+        notice.tabIndex = -1;
+        notice.focus();
+      }
+    });
+    confirm.addEventListener("click", async () => {
+      busy = true;
+      confirm.disabled = cancel.disabled = true;
+      confirm.textContent = t("ordPlacing");
+      const { placed, error } = await this.place(order);
+      busy = false;
+      if (placed) this.redraw(placed, "success", fill(t("ordPlaced"), { number: placed.number }));
+      if (error && error.status === 409) {
+        // Refused (stock gone, article withdrawn): show the draft as it now stands.
+        try { this.redraw(await api(`/api/v1/orders/${order.id}/`)); } catch (ignored) { /* the error says enough */ }
+      }
+      dialog.close();
+      if (error) this.showError(error);
+    });
+    // Outside the widget (an aria-live region): the dialog is announced as a dialog, once.
+    document.body.append(dialog);
+    dialog.showModal();
+    title.focus();
+  }
+
+  async place(order) {
     // One key per attempt at placing this draft: a repeated click or a retry after a network
     // error returns the same order, never a second one.
     this.placeKey = this.placeKey || (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
-    button.disabled = true;
-    button.textContent = t("ordPlacing");
     try {
       const placed = await api(`/api/v1/orders/${order.id}/place/`, { method: "POST", headers: { "Idempotency-Key": this.placeKey } });
       this.placeKey = null;
-      this.redraw(placed, "success", fill(t("ordPlaced"), { number: placed.number }));
+      return { placed };
     } catch (error) {
       if (error.status !== 0) this.placeKey = null;
-      button.disabled = false;
-      button.textContent = t("ordPlace");
-      this.showError(error);
+      return { error };
     }
   }
 

@@ -2,6 +2,7 @@
 places it and finds it in his orders; Martin sees no ordering at all; another company sees
 none of Dupond's orders."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from cms.models import ExtranetHomePage, PortalPage
 from portal_api.catalog.factories import ArticleFactory, ArticleFamilyFactory
 from portal_api.orders.models import Order, OrderStatus
 
+from .conftest import SCREENSHOTS
 from .test_vertical_slice import log_in
 
 ORDER_PAGE = "/espace-client/commandes/commande/"
@@ -81,6 +83,7 @@ def test_dupond_prepares_places_and_finds_his_order(page, order_pages, articles,
     expect(draft.locator(".callout--success")).to_contain_text("Enregistré")
     screenshot("order-draft-dupond")
     draft.get_by_role("button", name="Passer la commande").click()
+    page.get_by_role("dialog").get_by_role("button", name="Confirmer la commande").click()
     expect(draft.locator(".callout--success")).to_contain_text("Commande CO-")
     order = Order.objects.get(customer_reference="CHANTIER-LYON")
     assert order.status == OrderStatus.SUBMITTED
@@ -108,6 +111,8 @@ def test_short_stock_is_shown_line_by_line(page, order_pages, articles, dupond,
     page.goto(f"{ORDER_PAGE}?order={order.pk}")
     draft = page.locator("portal-order-draft")
     draft.get_by_role("button", name="Passer la commande").click()
+    page.get_by_role("dialog").get_by_role("button", name="Confirmer la commande").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
     alert = draft.locator(".callout--error")
     expect(alert).to_contain_text("Stock insuffisant")
     expect(alert).to_contain_text("VAN-3V – Vanne trois voies : demandé 5, disponible 3")
@@ -147,3 +152,176 @@ def test_another_company_sees_none_of_duponds_orders(page, order_pages, articles
         "href", "/espace-client/commandes/")
     assert page.request.get(f"/api/v1/orders/{mine.pk}/").status == 404
     screenshot("orders-other-company")
+
+
+# --- Issue 12, point 4: the stock said while typing, the policy, the confirmation ----------
+
+RESTOCK = datetime.date(2027, 1, 12)
+
+
+@pytest.fixture
+def lyon(dupond_company):
+    from portal_api.accounts.factories import SiteFactory
+
+    return SiteFactory(client_account=dupond_company, name="Usine de Lyon", city="Lyon")
+
+
+def dialog_shot(page, name):
+    """A modal is seen in the viewport: a full-page shot would stretch it over the page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.viewport_name}.png"))
+
+
+def quantity_hint(container, label):
+    """The stock hint that describes the quantity field of this article."""
+    field = container.get_by_label(f"Quantité de {label}")
+    return container.locator(f"#{field.get_attribute('aria-describedby')}")
+
+
+def test_refuse_policy_says_the_stock_while_typing_and_adds_nothing_above_it(
+        page, order_pages, articles, dupond, dupond_company, screenshot):
+    from portal_api.orders.services import order_create_draft
+
+    draft_order = order_create_draft(client_account=dupond_company, prepared_by=dupond,
+                                     customer_reference="STOCK-2",
+                                     lines=[(articles["valve"], Decimal("2"))])
+    log_in(page, dupond.email)
+    page.goto("/espace-client/catalogue/")
+    catalogue = page.locator("portal-catalogue")
+    catalogue.locator("select[name=draft]").select_option(str(draft_order.pk))
+    hint = quantity_hint(catalogue, "Vanne trois voies")
+    add = catalogue.get_by_role("button", name="Ajouter à la commande : Vanne trois voies")
+    expect(hint).to_have_text("Disponible : 3")
+    catalogue.get_by_label("Quantité de Vanne trois voies").fill("10")
+    # Said before anything is added, and not offered.
+    expect(hint).to_have_text(
+        "Au-delà du stock disponible (3) : cette quantité sera refusée.")
+    expect(add).to_be_disabled()
+    gone = quantity_hint(catalogue, "Joint fibre")
+    expect(gone).to_have_text(
+        "Rupture de stock : cet article ne peut pas être commandé pour le moment.")
+    expect(catalogue.get_by_role("button", name="Ajouter à la commande : Joint fibre")) \
+        .to_be_disabled()
+    screenshot("catalogue-stock-refused")
+
+    # 2 typed are available, but the draft already holds 2: the server refuses, in French.
+    catalogue.get_by_label("Quantité de Vanne trois voies").fill("2")
+    expect(hint).to_have_text("Disponible : 3")
+    add.click()
+    expect(catalogue.locator(".callout--error")).to_have_text(
+        "Stock insuffisant : 3 disponible(s), dont 2 déjà dans cette commande. Une quantité "
+        "supérieure au stock n'est pas acceptée.")
+    assert list(draft_order.lines.values_list("quantity", flat=True)) == [Decimal("2")]
+
+    page.goto(f"{ORDER_PAGE}?order={draft_order.pk}")
+    draft = page.locator("portal-order-draft")
+    line_hint = quantity_hint(draft, "Vanne trois voies")
+    expect(line_hint).to_have_text("Disponible : 3")
+    draft.get_by_label("Quantité de Vanne trois voies").fill("5")
+    expect(line_hint).to_have_text(
+        "Au-delà du stock disponible (3) : cette quantité sera refusée.")
+    screenshot("order-draft-stock-refused")
+    draft.get_by_label("Quantité de Vanne trois voies").press("Tab")
+    expect(draft.locator(".callout--error")).to_contain_text("Stock insuffisant : 3 disponible")
+    expect(draft.get_by_label("Quantité de Vanne trois voies")).to_have_value("2")
+    assert list(draft_order.lines.values_list("quantity", flat=True)) == [Decimal("2")]
+
+
+def test_backorder_policy_marks_the_line_with_the_restock_date(
+        page, order_pages, articles, dupond, settings, screenshot):
+    from portal_api.catalog.models import Article
+
+    settings.ORDER_STOCK_POLICY = "backorder"
+    Article.objects.filter(pk=articles["valve"].pk).update(restock_date=RESTOCK)
+    log_in(page, dupond.email)
+    page.goto("/espace-client/catalogue/")
+    catalogue = page.locator("portal-catalogue")
+    hint = quantity_hint(catalogue, "Vanne trois voies")
+    catalogue.get_by_label("Quantité de Vanne trois voies").fill("10")
+    expect(hint).to_have_text("Au-delà du stock disponible (3) : 7 en reliquat, "
+                              "réapprovisionnement prévu le 12/01/2027.")
+    expect(quantity_hint(catalogue, "Joint fibre")).to_have_text(
+        "Rupture de stock : toute la quantité sera en reliquat, date de réapprovisionnement "
+        "à confirmer.")
+    screenshot("catalogue-stock-backorder")
+    catalogue.get_by_role("button", name="Ajouter à la commande : Vanne trois voies").click()
+    added = catalogue.locator(".callout--warning")
+    expect(added).to_contain_text("Vanne trois voies ajouté à la commande : 7 en reliquat, "
+                                  "réapprovisionnement prévu le 12/01/2027.")
+    added.get_by_role("link", name="Voir la commande").click()
+
+    draft = page.locator("portal-order-draft")
+    row = draft.locator("tr[data-reference=VAN-3V]")
+    expect(row.locator("[data-backorder]")).to_have_text(
+        "En reliquat : 7 (réapprovisionnement prévu le 12/01/2027)")
+    screenshot("order-draft-backorder")
+    draft.get_by_role("button", name="Passer la commande").click()
+    dialog = page.get_by_role("dialog", name="Confirmer la commande ?")
+    expect(dialog.locator("tr[data-reference=VAN-3V] [data-backorder]")).to_have_text(
+        "En reliquat : 7 (réapprovisionnement prévu le 12/01/2027)")
+    expect(dialog).to_contain_text("Les quantités en reliquat seront livrées à réception")
+    dialog_shot(page, "order-confirm-backorder")
+    dialog.get_by_role("button", name="Confirmer la commande").click()
+    expect(draft.locator(".callout--success")).to_contain_text("Commande CO-")
+    # The placed order's page keeps the mark (frozen on the line).
+    expect(draft.locator("tr[data-reference=VAN-3V] [data-backorder]")).to_have_text(
+        "En reliquat : 7 (réapprovisionnement prévu le 12/01/2027)")
+    line = Order.objects.get(status=OrderStatus.SUBMITTED).lines.get()
+    assert (line.quantity, line.backordered_quantity, line.restock_date) == (
+        Decimal("10"), Decimal("7"), RESTOCK)
+    assert Article.objects.get(pk=articles["valve"].pk).stock_reserved == Decimal("3")
+    screenshot("order-placed-backorder")
+
+
+def test_placing_asks_for_confirmation_with_a_summary(
+        page, order_pages, articles, dupond, dupond_company, lyon, screenshot):
+    from portal_api.orders.services import order_create_draft
+
+    order = order_create_draft(client_account=dupond_company, prepared_by=dupond,
+                               customer_reference="CHANTIER-43K", delivery_site=lyon,
+                               lines=[(articles["pump"], Decimal("2")),
+                                      (articles["valve"], Decimal("1"))])
+    log_in(page, dupond.email)
+    page.goto(f"{ORDER_PAGE}?order={order.pk}")
+    draft = page.locator("portal-order-draft")
+    place = draft.get_by_role("button", name="Passer la commande")
+    place.click()
+    dialog = page.get_by_role("dialog", name="Confirmer la commande ?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Confirmer la commande ?")).to_be_focused()
+    pump = dialog.locator("tr[data-reference=CIRC-25]")
+    expect(pump).to_contain_text("Circulateur basse consommation")
+    expect(pump).to_contain_text("2 u")
+    expect(pump).to_contain_text("189,00")
+    expect(pump).to_contain_text("378,00")
+    valve = dialog.locator("tr[data-reference=VAN-3V]")
+    expect(valve).to_contain_text("Vanne trois voies")
+    expect(valve).to_contain_text("42,50")
+    expect(valve.locator("[data-backorder]")).to_have_count(0)
+    expect(dialog.locator("[data-field=total_excl_tax]")).to_contain_text("420,50")
+    expect(dialog.locator("[data-field=total_vat]")).to_contain_text("84,10")
+    expect(dialog.locator("[data-field=total_incl_tax]")).to_contain_text("504,60")
+    expect(dialog.locator("[data-field=delivery_site]")).to_have_text("Usine de Lyon (Lyon)")
+    expect(dialog).to_contain_text("CHANTIER-43K")
+    dialog_shot(page, "order-confirm-dialog")
+
+    # "Annuler" (and Escape) place nothing and give the focus back.
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(place).to_be_focused()
+    place.click()
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DRAFT and order.number is None
+    assert articles["pump"].__class__.objects.get(pk=articles["pump"].pk).stock_reserved == 0
+
+    place.click()
+    dialog.get_by_role("button", name="Confirmer la commande").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(draft.locator(".callout--success")).to_contain_text("Commande CO-")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED
+    assert order.total_incl_tax == Decimal("504.60")
+    expect(draft.locator(".callout--success")).to_be_focused()

@@ -261,6 +261,11 @@ class TestScenario:
                                       family__visible_to_clients=True).exists()
         assert hidden_from_technicians.exists()
         assert Article.objects.filter(track_stock=True, stock_on_hand=0).count() >= 3
+        # Out-of-stock articles announce when they come back (what a back-order says), later.
+        assert not Article.objects.filter(track_stock=True, stock_on_hand=0,
+                                          restock_date=None).exists()
+        assert not Article.objects.filter(restock_date__lte=timezone.localdate()).exists()
+        assert not Article.objects.filter(track_stock=False, restock_date__isnull=False).exists()
         labour = Article.objects.filter(kind=ArticleKind.LABOUR)
         assert labour.exists() and not labour.filter(track_stock=True).exists()
         assert labour.filter(unit="h").exists()

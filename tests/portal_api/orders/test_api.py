@@ -331,3 +331,63 @@ class TestListFiltersAndExport:
         with CaptureQueriesContext(connection) as export:
             client.get("/api/v1/orders/?format=xlsx")
         assert len(export.captured_queries) <= len(small.captured_queries) + 2
+
+
+class TestStockPolicy:
+    """What a quantity above the available stock gets, through the API (ORDER_STOCK_POLICY)."""
+
+    def test_refuse_is_409_naming_quantity_and_writes_nothing(self, api_as, dupond, draft,
+                                                              article):
+        client = api_as(dupond)
+        before = snapshot()
+        body = error(client.post(f"/api/v1/orders/{draft.pk}/lines/",
+                                 {"article": article.pk, "quantity": "9"}, format="json"),
+                     409, "quantity")
+        assert body["code"] == "insufficient_stock"
+        assert body["fields"]["quantity"] == [
+            "Stock insuffisant : 10 disponible(s), dont 2 déjà dans cette commande. Une "
+            "quantité supérieure au stock n'est pas acceptée."]
+        line = draft.lines.get()
+        error(client.patch(f"/api/v1/orders/{draft.pk}/lines/{line.pk}/", {"quantity": "11"},
+                           format="json"), 409, "quantity")
+        assert snapshot() == before
+        order = client.get(f"/api/v1/orders/{draft.pk}/").json()
+        assert order["stock_policy"] == "refuse"
+        assert order["lines"][0]["backordered_quantity"] == "0.000"
+        assert order["lines"][0]["restock_date"] is None
+
+    def test_the_catalogue_says_the_policy_and_the_restock_date(self, api_as, dupond, article,
+                                                                settings):
+        import datetime
+
+        Article.objects.filter(pk=article.pk).update(restock_date=datetime.date(2027, 1, 12))
+        data = api_as(dupond).get("/api/v1/articles/").json()
+        assert data["stock_policy"] == "refuse"
+        assert data["results"][0]["restock_date"] == "2027-01-12"
+        settings.ORDER_STOCK_POLICY = "backorder"
+        assert api_as(dupond).get("/api/v1/articles/").json()["stock_policy"] == "backorder"
+
+    def test_backorder_accepts_marks_the_draft_line_and_freezes_it_at_placement(
+            self, api_as, dupond, draft, article, settings):
+        import datetime
+
+        settings.ORDER_STOCK_POLICY = "backorder"
+        Article.objects.filter(pk=article.pk).update(restock_date=datetime.date(2027, 1, 12))
+        client = api_as(dupond)
+        response = client.post(f"/api/v1/orders/{draft.pk}/lines/",
+                               {"article": article.pk, "quantity": "12"}, format="json")
+        assert response.status_code == 201
+        order = response.json()
+        assert order["stock_policy"] == "backorder"
+        line = order["lines"][0]
+        assert (line["quantity"], line["quantity_available"]) == ("14.000", "10")
+        assert (line["backordered_quantity"], line["restock_date"]) == ("4.000", "2027-01-12")
+        placed = client.post(f"/api/v1/orders/{draft.pk}/place/").json()
+        line = placed["lines"][0]
+        assert placed["status"] == "submitted"
+        assert (line["backordered_quantity"], line["restock_date"]) == ("4.000", "2027-01-12")
+        assert Article.objects.get(pk=article.pk).stock_reserved == Decimal("10")
+        # The restock date moving afterwards does not rewrite what the order said.
+        Article.objects.filter(pk=article.pk).update(restock_date=datetime.date(2027, 3, 1))
+        line = client.get(f"/api/v1/orders/{draft.pk}/").json()["lines"][0]
+        assert line["restock_date"] == "2027-01-12"

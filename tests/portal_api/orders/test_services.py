@@ -88,8 +88,10 @@ class TestLifeCycle:
 class TestStock:
     def test_short_stock_refuses_everything_and_names_each_line(self, draft, dupond, article,
                                                                 family):
-        scarce = ArticleFactory(family=family, stock_on_hand=Decimal("1"))
+        scarce = ArticleFactory(family=family, stock_on_hand=Decimal("5"))
         order_line_add(order=draft, article=scarce, quantity=3)
+        # The stock went down since the draft was filled: placement checks again.
+        Article.objects.filter(pk=scarce.pk).update(stock_on_hand=Decimal("1"))
         Article.objects.filter(pk=article.pk).update(stock_reserved=Decimal("9"))
         with pytest.raises(ServiceError) as exc:
             order_submit(order=draft, submitted_by=dupond)
@@ -238,3 +240,141 @@ class TestSetStatus:
             order_set_status(order=draft, status=OrderStatus.SUBMITTED, by=dupond)
         assert exc.value.code == "insufficient_stock"
         assert Order.objects.get(pk=draft.pk).status == OrderStatus.DRAFT
+
+
+class TestStockPolicyRefuse:
+    """ORDER_STOCK_POLICY = "refuse" (the default): a draft never holds more than the stock
+    available (on hand − reserved); the refusal names `quantity`, in French, and writes
+    nothing."""
+
+    def test_it_is_the_default(self, settings):
+        assert settings.ORDER_STOCK_POLICY == "refuse"
+
+    def test_adding_more_than_available_is_refused(self, draft, article):
+        Article.objects.filter(pk=article.pk).update(stock_reserved=Decimal("4"))
+        article.refresh_from_db()  # 6 available, 2 already in the draft
+        with pytest.raises(ServiceError) as exc:
+            order_line_add(order=draft, article=article, quantity=5)
+        assert exc.value.status_code == 409 and exc.value.code == "insufficient_stock"
+        assert list(exc.value.fields) == ["quantity"]
+        assert exc.value.fields["quantity"] == [
+            "Stock insuffisant : 6 disponible(s), dont 2 déjà dans cette commande. Une "
+            "quantité supérieure au stock n'est pas acceptée."]
+        assert draft.lines.get().quantity == Decimal("2")
+        assert stock(article) == (Decimal("10"), Decimal("4"))
+        # Up to what is available is fine.
+        assert order_line_add(order=draft, article=article, quantity=4).quantity == Decimal("6")
+
+    def test_a_new_line_above_the_stock_and_an_out_of_stock_article(self, draft, family):
+        valve = ArticleFactory(family=family, stock_on_hand=Decimal("5"))
+        gone = ArticleFactory(family=family, stock_on_hand=Decimal("0"))
+        with pytest.raises(ServiceError) as exc:
+            order_line_add(order=draft, article=valve, quantity=10)
+        assert exc.value.fields["quantity"] == [
+            "Stock insuffisant : 5 disponible(s) seulement. Une quantité supérieure au stock "
+            "n'est pas acceptée."]
+        with pytest.raises(ServiceError) as exc:
+            order_line_add(order=draft, article=gone, quantity=1)
+        assert "rupture de stock" in exc.value.fields["quantity"][0]
+        assert draft.lines.count() == 1  # nothing added
+
+    def test_changing_a_line_above_the_stock_is_refused(self, draft, article):
+        line = draft.lines.get()
+        with pytest.raises(ServiceError) as exc:
+            order_line_update(line=line, quantity=11)
+        assert "quantity" in exc.value.fields and "10 disponible(s)" in exc.value.message
+        assert draft.lines.get().quantity == Decimal("2")
+        assert order_line_update(line=line, quantity=10).quantity == Decimal("10")
+
+    def test_articles_without_stock_take_any_quantity(self, draft, family):
+        labour = ArticleFactory(family=family, kind="labour", unit="h", track_stock=False,
+                                stock_on_hand=Decimal("0"))
+        assert order_line_add(order=draft, article=labour, quantity=40).quantity == 40
+
+
+class TestStockPolicyBackorder:
+    """ORDER_STOCK_POLICY = "backorder": any quantity is accepted; placing reserves what the
+    stock covers and marks the rest back-ordered with the article's expected restock date."""
+
+    @pytest.fixture(autouse=True)
+    def backorder(self, settings):
+        settings.ORDER_STOCK_POLICY = "backorder"
+
+    @pytest.fixture
+    def restock(self, article):
+        import datetime
+
+        article.restock_date = datetime.date(2027, 1, 12)
+        article.save(update_fields=["restock_date"])
+        return article.restock_date
+
+    def test_more_than_available_is_accepted_and_back_ordered(self, draft, dupond, article,
+                                                              restock):
+        line = order_line_add(order=draft, article=article, quantity=13)
+        assert line.quantity == Decimal("15")  # 10 in stock
+        order = order_submit(order=draft, submitted_by=dupond)
+        line = order.lines.get()
+        assert line.backordered_quantity == Decimal("5") and line.restock_date == restock
+        assert line.reserved_quantity == Decimal("10")
+        assert stock(article) == (Decimal("10"), Decimal("10"))  # never above on hand
+        # The whole quantity is ordered and priced.
+        order.refresh_from_db()
+        assert order.total_excl_tax == Decimal("1500.00")
+
+    def test_a_line_the_stock_covers_is_not_marked(self, draft, dupond, article, restock):
+        line = order_submit(order=draft, submitted_by=dupond).lines.get()
+        assert (line.backordered_quantity, line.restock_date) == (Decimal("0"), None)
+
+    def test_an_out_of_stock_article_without_a_date(self, draft, dupond, family):
+        gone = ArticleFactory(family=family, stock_on_hand=Decimal("0"))
+        order_line_add(order=draft, article=gone, quantity=3)
+        order = order_submit(order=draft, submitted_by=dupond)
+        line = order.lines.get(article=gone)
+        assert (line.backordered_quantity, line.restock_date) == (Decimal("3"), None)
+        assert stock(gone) == (Decimal("0"), Decimal("0"))
+
+    def test_lines_of_one_article_share_the_stock_in_order(self, dupond, dupond_company,
+                                                          article, restock):
+        from portal_api.orders.services import order_create_draft
+
+        order = order_submit(order=order_create_draft(
+            client_account=dupond_company, prepared_by=dupond,
+            lines=[(article, Decimal("7")), (article, Decimal("6"))]), submitted_by=dupond)
+        assert [(line.quantity, line.backordered_quantity) for line in order.lines.all()] == [
+            (Decimal("7"), Decimal("0")), (Decimal("6"), Decimal("3"))]
+        assert stock(article) == (Decimal("10"), Decimal("10"))
+
+    def test_cancel_releases_only_what_was_reserved(self, draft, dupond, article):
+        order_line_add(order=draft, article=article, quantity=10)
+        order = order_submit(order=draft, submitted_by=dupond)
+        order_cancel(order=order, placed_only=True)
+        assert stock(article) == (Decimal("10"), Decimal("0"))
+
+    def test_delivery_waits_for_the_restock(self, draft, dupond, article):
+        from portal_api.catalog.services import article_adjust_stock
+
+        order_line_add(order=draft, article=article, quantity=10)
+        order = order_confirm(order=order_submit(order=draft, submitted_by=dupond))
+        with pytest.raises(ServiceError) as exc:
+            order_deliver(order=order)
+        assert exc.value.status_code == 409 and exc.value.code == "backorder_not_in_stock"
+        assert exc.value.fields["lines"][0]["requested"] == "2.000"
+        assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+        assert stock(article) == (Decimal("10"), Decimal("10"))
+        article_adjust_stock(article=article, delta=Decimal("5"))
+        order_deliver(order=order)
+        assert stock(article) == (Decimal("3"), Decimal("0"))
+
+    def test_the_draft_check_is_off(self, draft, article):
+        line = draft.lines.get()
+        assert order_line_update(line=line, quantity=500).quantity == Decimal("500")
+
+    def test_the_emails_say_the_back_order(self, draft, dupond, article, restock, mailoutbox,
+                                           django_capture_on_commit_callbacks):
+        order_line_add(order=draft, article=article, quantity=13)
+        with django_capture_on_commit_callbacks(execute=True):
+            order_submit(order=draft, submitted_by=dupond)
+        assert len(mailoutbox) == 2
+        for message in mailoutbox:
+            assert ("15 × Circulateur : 100,00 € HT — 5 en reliquat, réapprovisionnement "
+                    "prévu le 12/01/2027") in message.body

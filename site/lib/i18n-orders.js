@@ -1,0 +1,46 @@
+// Strings of the ordering help (site/lib/order-stock.js) and of the placement confirmation in
+// <portal-order-draft> (French first, English second).
+import { addStrings } from "./i18n.js";
+
+addStrings({
+  fr: {
+    stockAvailable: "Disponible : {qty}",
+    stockRefuse: "Au-delà du stock disponible ({available}) : cette quantité sera refusée.",
+    stockRefuseOut: "Rupture de stock : cet article ne peut pas être commandé pour le moment.",
+    stockBackorder: "Au-delà du stock disponible ({available}) : {rest} en reliquat, {restock}.",
+    stockBackorderOut: "Rupture de stock : toute la quantité sera en reliquat, {restock}.",
+    restockOn: "réapprovisionnement prévu le {date}",
+    restockUnknown: "date de réapprovisionnement à confirmer",
+    backorderMark: "En reliquat : {qty} ({restock})",
+    backorderColumn: "Reliquat",
+    catAddedBackorder: "{label} ajouté à la commande : {qty} en reliquat, {restock}.",
+    dlgTitle: "Confirmer la commande ?",
+    dlgIntro: "Vérifiez le récapitulatif : en confirmant, la commande est passée et le stock réservé.",
+    dlgArticle: "Article",
+    dlgNoSite: "Aucun site de livraison indiqué",
+    dlgVat: "TVA",
+    dlgBackorderNote: "Les quantités en reliquat seront livrées à réception du réapprovisionnement.",
+    dlgConfirm: "Confirmer la commande",
+    dlgCancel: "Annuler",
+  },
+  en: {
+    stockAvailable: "Available: {qty}",
+    stockRefuse: "Beyond the available stock ({available}): this quantity will be refused.",
+    stockRefuseOut: "Out of stock: this article cannot be ordered for now.",
+    stockBackorder: "Beyond the available stock ({available}): {rest} back-ordered, {restock}.",
+    stockBackorderOut: "Out of stock: the whole quantity will be back-ordered, {restock}.",
+    restockOn: "restock expected on {date}",
+    restockUnknown: "restock date to be confirmed",
+    backorderMark: "Back-ordered: {qty} ({restock})",
+    backorderColumn: "Back-order",
+    catAddedBackorder: "{label} added to the order: {qty} back-ordered, {restock}.",
+    dlgTitle: "Confirm the order?",
+    dlgIntro: "Check the summary: once confirmed, the order is placed and the stock reserved.",
+    dlgArticle: "Article",
+    dlgNoSite: "No delivery site given",
+    dlgVat: "VAT",
+    dlgBackorderNote: "Back-ordered quantities will be delivered when the restock arrives.",
+    dlgConfirm: "Confirm the order",
+    dlgCancel: "Cancel",
+  },
+});
