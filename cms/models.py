@@ -242,6 +242,13 @@ class FooterLinkBlock(blocks.StructBlock):
     url = blocks.CharBlock(label=_("adresse (URL ou chemin)"))
 
 
+# What an invoice says when the company has written nothing else (business documents are
+# French whatever the reader's language, hence no gettext).
+DEFAULT_PAYMENT_TERMS = "Règlement par virement bancaire ou par chèque."
+DEFAULT_LATE_PENALTY_RATE = "3 fois le taux d'intérêt légal en vigueur"
+DEFAULT_DISCOUNT_TERMS = "Pas d'escompte pour paiement anticipé."
+
+
 @register_setting(icon="pick")
 class BrandingSettings(BaseGenericSetting):
     """The company's branding, used by every page (and the PDFs)."""
@@ -259,6 +266,27 @@ class BrandingSettings(BaseGenericSetting):
     email = models.EmailField(_("e-mail de contact"), blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     vat_number = models.CharField(_("n° TVA intracommunautaire"), max_length=20, blank=True)
+    # The issuer's legal identity and terms, as every invoice must state them (Code de
+    # commerce L441-9, CGI 242 nonies A). Empty fields are left out of the PDFs.
+    legal_form = models.CharField(_("forme juridique"), max_length=60, blank=True,
+                                  help_text=_("ex. SAS, SARL, EURL"))
+    share_capital = models.DecimalField(_("capital social (€)"), max_digits=14,
+                                        decimal_places=2, null=True, blank=True)
+    rcs = models.CharField(_("immatriculation (RCS ou RM)"), max_length=80, blank=True,
+                           help_text=_("Ville du greffe et numéro, ex. RCS Lyon 812 345 678"))
+    payment_terms = models.CharField(
+        _("modalités de paiement"), max_length=255, blank=True,
+        default=DEFAULT_PAYMENT_TERMS,
+        help_text=_("Moyens de règlement acceptés ; le délai vient de l'échéance de chaque "
+                    "facture."))
+    late_penalty_rate = models.CharField(
+        _("taux des pénalités de retard"), max_length=120, blank=True,
+        default=DEFAULT_LATE_PENALTY_RATE,
+        help_text=_("Laissé vide : 3 fois le taux d'intérêt légal (minimum légal)."))
+    discount_terms = models.CharField(
+        _("conditions d'escompte"), max_length=255, blank=True,
+        default=DEFAULT_DISCOUNT_TERMS,
+        help_text=_("Laissé vide : pas d'escompte pour paiement anticipé."))
     legal_mentions = RichTextField(_("mentions légales"), blank=True,
                                    features=["bold", "italic", "link"])
     footer_links = StreamField([("link", FooterLinkBlock())], blank=True,
@@ -271,6 +299,10 @@ class BrandingSettings(BaseGenericSetting):
         MultiFieldPanel([FieldPanel("address"), FieldPanel("phone"), FieldPanel("email"),
                          FieldPanel("siret"), FieldPanel("vat_number")],
                         heading=_("Coordonnées")),
+        MultiFieldPanel([FieldPanel("legal_form"), FieldPanel("share_capital"),
+                         FieldPanel("rcs"), FieldPanel("payment_terms"),
+                         FieldPanel("late_penalty_rate"), FieldPanel("discount_terms")],
+                        heading=_("Mentions des factures")),
         FieldPanel("legal_mentions"),
         FieldPanel("footer_links"),
     ]
@@ -288,5 +320,9 @@ class BrandingSettings(BaseGenericSetting):
         for field in ("primary_color", "accent_color"):
             if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(self, field) or ""):
                 errors[field] = _("Indiquez une couleur au format #RRGGBB.")
+        if self.siret and not re.fullmatch(r"[0-9]{14}", self.siret):
+            errors["siret"] = _("Le SIRET doit comporter 14 chiffres.")
+        if self.share_capital is not None and self.share_capital < 0:
+            errors["share_capital"] = _("Le capital ne peut être négatif.")
         if errors:
             raise ValidationError(errors)

@@ -85,8 +85,14 @@ def public_documents(queryset: QuerySet) -> QuerySet:
 
 def pdf_seller() -> dict:
     """The company as its PDFs (invoices, intervention reports) show it: name, contact, legal
-    ids, colours and the logo as a data URI (the PDF renderer reads no file or URL itself)."""
-    from .models import BrandingSettings
+    identity (form, capital, SIRET, RCS, VAT number), invoice terms, colours and the logo as
+    a data URI (the PDF renderer reads no file or URL itself). Terms left empty fall back to
+    what the law applies when nothing is agreed."""
+    from .models import (
+        DEFAULT_DISCOUNT_TERMS,
+        DEFAULT_LATE_PENALTY_RATE,
+        BrandingSettings,
+    )
 
     brand = BrandingSettings.load()
     return {
@@ -96,6 +102,12 @@ def pdf_seller() -> dict:
         "email": brand.email,
         "siret": brand.siret,
         "vat_number": brand.vat_number,
+        "legal_form": brand.legal_form,
+        "share_capital": brand.share_capital,
+        "rcs": brand.rcs,
+        "payment_terms": brand.payment_terms,
+        "late_penalty_rate": brand.late_penalty_rate or DEFAULT_LATE_PENALTY_RATE,
+        "discount_terms": brand.discount_terms or DEFAULT_DISCOUNT_TERMS,
         "primary_color": brand.primary_color,
         "accent_color": brand.accent_color,
         "logo": _logo_data_uri(brand),

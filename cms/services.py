@@ -187,7 +187,7 @@ def _collection(name: str, group_name: str):
 
 @transaction.atomic
 def portal_content_ensure() -> None:
-    """The demo content an editor would otherwise write: branding, static pages, the search
+    """The demo content an editor would otherwise write: static pages, the search
     page, the "Mon compte" portal page, and a procedure library in each area with
     downloadable PDF procedures rendered now (WeasyPrint). Does nothing where it exists."""
     import datetime
@@ -213,19 +213,9 @@ def portal_content_ensure() -> None:
     if ProcedureIndexPage.objects.exists():
         return
 
+    # The company's identity is the demo builder's first step (portal_api/common/demo.py),
+    # written before any invoice or report PDF is rendered.
     brand = BrandingSettings.load()
-    brand.company_name = "Atelier Services"
-    brand.address = "12 rue des Artisans\n69007 Lyon"
-    brand.phone = "04 72 00 00 00"
-    brand.email = "service-client@atelier-services.fr"
-    brand.siret = "81234567800019"
-    brand.vat_number = "FR32812345678"
-    brand.legal_mentions = ("<p>Atelier Services SAS au capital de 50 000 € – RCS Lyon "
-                            "812 345 678 – TVA FR32812345678.</p>")
-    brand.footer_links = [("link", {"label": "Mentions légales", "url": "/mentions-legales/"}),
-                          ("link", {"label": "Nous contacter",
-                                    "url": "mailto:service-client@atelier-services.fr"})]
-    brand.save()
 
     home.add_child(instance=SearchPage(title="Rechercher", slug="recherche"))
     home.add_child(instance=StandardPage(

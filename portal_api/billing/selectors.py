@@ -68,21 +68,35 @@ def invoice_vat_breakdown(*, invoice: Invoice) -> list[dict]:
     ]
 
 
-def invoice_pdf_context(*, invoice: Invoice) -> dict:
-    """Everything the invoice PDF shows: the seller's branding and legal ids, the buyer, the
-    lines, VAT by rate and the totals."""
-    from cms.selectors import pdf_seller
-
+def invoice_pdf_context(*, invoice: Invoice, seller: dict) -> dict:
+    """Everything the invoice PDF shows: the seller (its identity and terms, as the caller
+    read them: cms.selectors.pdf_seller), the buyer, the dates, the lines, VAT by rate and
+    the totals."""
     invoice = (
-        Invoice.objects.select_related("client_account", "order")
+        Invoice.objects.select_related("client_account", "order", "intervention")
         .prefetch_related("lines__article")
         .get(pk=invoice.pk)
     )
+    term_days = None
+    if invoice.issue_date and invoice.due_date:
+        term_days = (invoice.due_date - invoice.issue_date).days
     return {
         "invoice": invoice,
         "client": invoice.client_account,
         "lines": list(invoice.lines.all()),
         "vat_breakdown": invoice_vat_breakdown(invoice=invoice),
         "is_draft": invoice.status == InvoiceStatus.DRAFT,
-        "seller": pdf_seller(),
+        "supply_date": invoice_supply_date(invoice=invoice),
+        "payment_term_days": term_days,
+        "seller": seller,
     }
+
+
+def invoice_supply_date(*, invoice: Invoice):
+    """The date of the sale or the service (a legal mention of the invoice): the order's
+    delivery, else the intervention's end, else the invoice's own date."""
+    from django.utils import timezone
+
+    moment = ((invoice.order.delivered_at if invoice.order else None)
+              or (invoice.intervention.end_at if invoice.intervention else None))
+    return timezone.localdate(moment) if moment else invoice.issue_date

@@ -152,6 +152,7 @@ def invoice_render_pdf(*, invoice: Invoice) -> bytes:
     from django.conf import settings
     from django.utils import translation
 
+    from cms.selectors import pdf_seller
     from workflows.renderers import render_pdf
 
     from .selectors import invoice_pdf_context
@@ -159,7 +160,7 @@ def invoice_render_pdf(*, invoice: Invoice) -> bytes:
     # An invoice is a French legal document, whoever asks for it.
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(template="pdf/invoice.html",
-                          context=invoice_pdf_context(invoice=invoice))
+                          context=invoice_pdf_context(invoice=invoice, seller=pdf_seller()))
 
 
 def invoice_pdf_ensure(*, invoice: Invoice, replace: bool = False):

@@ -965,6 +965,8 @@ class _DemoBuilder:
 
     def build(self) -> None:
         steps = [
+            # First: every invoice and report PDF rendered below prints this identity.
+            ("Identité de l'entreprise", self.build_branding),
             ("Personnel et techniciens", self.build_staff),
             ("Clients, sites, contacts et accès portail", self.build_clients),
             ("Catalogue", self.build_catalog),
@@ -1007,6 +1009,38 @@ class _DemoBuilder:
             picked += list(signed.filter(client_account_id=account_id)[:2])
         for intervention in sorted(picked, key=lambda i: i.pk):
             intervention_report_ensure(intervention=intervention)
+
+    # -- the company ---------------------------------------------------------------------------
+
+    def build_branding(self) -> None:
+        """The company issuing the invoices and reports, with every legal mention filled in."""
+        from cms.models import BrandingSettings
+
+        siret, vat = siren_siret_vat("81234567", "0001")
+        siren = siret[:9]
+        brand = BrandingSettings.load()
+        brand.company_name = "Atelier Services"
+        brand.legal_form = "SAS"
+        brand.share_capital = Decimal("50000")
+        brand.address = "12 rue des Artisans\n69007 Lyon"
+        brand.phone = "04 72 00 00 00"
+        brand.email = "service-client@atelier-services.fr"
+        brand.siret = siret
+        brand.vat_number = vat
+        brand.rcs = f"RCS Lyon {siren[:3]} {siren[3:6]} {siren[6:]}"
+        brand.payment_terms = ("Règlement par virement bancaire ou par chèque à l'ordre "
+                               "d'Atelier Services.")
+        brand.late_penalty_rate = "3 fois le taux d'intérêt légal en vigueur"
+        brand.discount_terms = "Pas d'escompte pour paiement anticipé."
+        brand.legal_mentions = (f"<p>Atelier Services SAS au capital de 50 000 € – {brand.rcs} "
+                                f"– TVA {vat}.</p>")
+        brand.footer_links = [
+            ("link", {"label": "Mentions légales", "url": "/mentions-legales/"}),
+            ("link", {"label": "Nous contacter",
+                      "url": "mailto:service-client@atelier-services.fr"}),
+        ]
+        brand.full_clean()
+        brand.save()
 
     # -- staff ---------------------------------------------------------------------------------
 

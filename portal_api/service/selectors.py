@@ -127,11 +127,10 @@ def _signature_data_uri(intervention: Intervention) -> str | None:
     return f"data:image/png;base64,{base64.b64encode(content).decode()}"
 
 
-def intervention_report_context(*, intervention: Intervention) -> dict:
-    """Everything the report PDF (bon d'intervention) shows: the company's branding, the
-    client, site, equipment, times, work done, lines, technicians and the signature."""
-    from cms.selectors import pdf_seller
-
+def intervention_report_context(*, intervention: Intervention, seller: dict) -> dict:
+    """Everything the report PDF (bon d'intervention) shows: the company (as the caller read
+    it: cms.selectors.pdf_seller), the client, site, equipment, times, work done, lines,
+    technicians and the signature."""
     intervention = (
         Intervention.objects.select_related("client_account", "site", "equipment", "contract",
                                             "ticket")
@@ -158,5 +157,5 @@ def intervention_report_context(*, intervention: Intervention) -> dict:
         "time_entries": list(intervention.time_entries.all()),
         "worked": worked,
         "signature": _signature_data_uri(intervention),
-        "seller": pdf_seller(),
+        "seller": seller,
     }

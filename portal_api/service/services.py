@@ -1038,6 +1038,7 @@ def intervention_set_status(*, intervention: Intervention, status: str, by: User
 
 def intervention_render_report(*, intervention: Intervention) -> bytes:
     """The signed report (bon d'intervention) as a PDF: pure rendering, nothing stored."""
+    from cms.selectors import pdf_seller
     from workflows.renderers import render_pdf
 
     from .selectors import intervention_report_context
@@ -1045,7 +1046,8 @@ def intervention_render_report(*, intervention: Intervention) -> bytes:
     # A report is a French business document, whoever asks for it.
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(template="pdf/intervention_report.html",
-                          context=intervention_report_context(intervention=intervention))
+                          context=intervention_report_context(intervention=intervention,
+                                                              seller=pdf_seller()))
 
 
 def intervention_report_ensure(*, intervention: Intervention, replace: bool = False) -> Document:

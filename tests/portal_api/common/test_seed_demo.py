@@ -376,3 +376,60 @@ class TestScenario:
             assert numbers == [f"{prefix}-{year}-{n:06d}" for n in range(1, len(numbers) + 1)]
             assert NumberSequence.objects.get(name=sequence, year=year).last_value == len(
                 numbers)
+
+    def test_the_stored_invoice_pdfs_carry_every_legal_mention(self):
+        """The demo writes the company's identity before it renders any PDF: each stored
+        invoice names its issuer in full, its client, its dates and its terms."""
+        import io
+
+        from pypdf import PdfReader
+
+        from cms.models import BrandingSettings
+
+        brand = BrandingSettings.load()
+        assert luhn_valid(brand.siret) and brand.vat_number.endswith(brand.siret[:9])
+        invoices = (Invoice.objects.filter(client_account__code="DUPOND", pdf__isnull=False)
+                    .select_related("client_account", "pdf"))
+        assert invoices.count() == 5
+        for invoice in invoices:
+            with invoice.pdf.file.open("rb") as handle:
+                reader = PdfReader(io.BytesIO(handle.read()))
+            text = " ".join(re.sub(r"[\u00a0\u202f]", " ", "\n".join(
+                page.extract_text() for page in reader.pages)).split())
+            client = invoice.client_account
+            for mention in (
+                # The issuer: name, form and capital, address, SIRET, RCS, VAT number.
+                "Atelier Services", "SAS au capital de 50 000 €", "12 rue des Artisans",
+                "69007 Lyon", f"SIRET : {brand.siret}", brand.rcs,
+                f"N° TVA intracommunautaire : {brand.vat_number}",
+                # The client: name, billing address, VAT number.
+                client.name, client.address, f"{client.postal_code} {client.city}",
+                client.vat_number,
+                # The invoice: number, dates, due date and terms.
+                f"N° {invoice.number}", f"Date de facture {invoice.issue_date:%d/%m/%Y}",
+                "Date de livraison / prestation",
+                f"Date d'échéance : {invoice.due_date:%d/%m/%Y} (30 jours date de facture)",
+                "Règlement par virement bancaire", "Pas d'escompte pour paiement anticipé",
+                "Pénalités de retard", "3 fois le taux d'intérêt légal",
+                "indemnité forfaitaire pour frais de recouvrement de 40 €",
+            ):
+                assert mention in text, (invoice.number, mention)
+            assert "—" not in text
+
+    def test_no_stored_report_leaves_the_signature_alone_on_a_page(self):
+        import io
+
+        from pypdf import PdfReader
+
+        reports = Intervention.objects.filter(report__isnull=False).select_related("report")
+        assert reports.count() >= 10
+        for intervention in reports:
+            with intervention.report.file.open("rb") as handle:
+                pages = [page.extract_text() for page in
+                         PdfReader(io.BytesIO(handle.read())).pages]
+            [page] = [text for text in pages if "SIGNATURE DU CLIENT" in text.upper()]
+            before = page[:page.upper().index("SIGNATURE DU CLIENT")]
+            # The last section (lines, comments or work done) shares the signature's page.
+            assert any(heading in before for heading in (
+                "Fournitures et main-d'œuvre", "Commentaires", "Travaux réalisés")), \
+                intervention.number

@@ -89,3 +89,38 @@ def test_the_client_sees_it_among_his_documents(signed, martin, other_manager):
     document = intervention_report_ensure(intervention=signed)
     assert document in company_document_list(user=martin)
     assert document not in company_document_list(user=other_manager)
+
+
+def _pages(content: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_the_signature_is_never_alone_on_its_page(signed):
+    """Whatever the length of the work done, the signature shares its page with the last
+    section (the lines and their total) that precedes it."""
+    from portal_api.service.models import Intervention
+    from portal_api.service.services import intervention_render_report
+
+    page_counts = set()
+    for extra_lines in range(2, 12, 2):
+        work_done = "\n".join(f"Étape {n} : contrôle et réglage." for n in range(extra_lines))
+        Intervention.objects.filter(pk=signed.pk).update(work_done=work_done or "Réglage.")
+        pages = _pages(intervention_render_report(intervention=signed))
+        page_counts.add(len(pages))
+        [page] = [text for text in pages if "SIGNATURE DU CLIENT" in text.upper()]
+        before = page[:page.upper().index("SIGNATURE DU CLIENT")]
+        assert "Fournitures et main-d'œuvre" in before and "Total HT" in before, extra_lines
+    assert page_counts == {1, 2}  # the page break was crossed
+
+
+def test_without_lines_the_last_section_is_the_work_done_or_the_comments(signed):
+    from portal_api.service.models import Intervention
+    from portal_api.service.services import intervention_render_report
+
+    signed.lines.all().delete()
+    Intervention.objects.filter(pk=signed.pk).update(comments="Prévoir un détartrage.")
+    [text] = _pages(intervention_render_report(intervention=signed))
+    assert "Fournitures" not in text
+    assert (text.index("Travaux réalisés") < text.index("Commentaires")
+            < text.upper().index("SIGNATURE DU CLIENT"))
+    assert text.count("Commentaires") == 1 and text.count("Travaux réalisés") == 1
