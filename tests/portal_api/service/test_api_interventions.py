@@ -268,6 +268,7 @@ class TestList:
                     if i["id"] == done.pk)
         assert item == {
             "id": done.pk, "number": done.number, "status": "done", "status_label": "Réalisée",
+            "urgent": False, "serial_number_typed": "",
             "client": {"id": done.client_account_id, "name": "Dupond Industrie"},
             "site": {"id": done.site_id, "name": "Usine de Vénissieux",
                      "address": done.site.full_address},
