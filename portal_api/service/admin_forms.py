@@ -176,10 +176,19 @@ class PlannedDateTimeField(forms.DateTimeField):
         return from_current_timezone(forms.fields.BaseTemporalField.to_python(self, value))
 
 
+class PlannedDateTimeInput(AdminDateTimeInput):
+    """Wagtail's date-time picker, leaving what is typed as typed: by default it replaces a
+    date it cannot read with the current time when the field loses the focus, silently; the
+    form names the expected format instead."""
+
+    def get_config(self):
+        return super().get_config() | {"validateOnBlur": False}
+
+
 def planned_field(label) -> forms.DateTimeField:
     return PlannedDateTimeField(
         label=label, input_formats=[PLANNED_FORMAT],
-        widget=AdminDateTimeInput(format=PLANNED_FORMAT),
+        widget=PlannedDateTimeInput(format=PLANNED_FORMAT),
         help_text=_("JJ/MM/AAAA HH:MM, par exemple 28/11/2026 08:30."),
         error_messages={"invalid": _("Saisissez la date et l'heure au format JJ/MM/AAAA HH:MM "
                                      "(par exemple 28/11/2026 08:30).")},

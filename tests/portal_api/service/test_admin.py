@@ -597,6 +597,8 @@ def test_the_convert_form_loads_the_date_time_chooser_before_calling_it(dispatch
     script = page.find("wagtailadmin/js/date-time-chooser.js")
     call = page.find('initDateTimeChooser("id_planned_start"')
     assert script != -1 and call != -1 and script < call
+    # What is typed stays as typed (the picker's default swaps it for "now" on blur).
+    assert '"validateOnBlur": false' in page
     assert page.count("JJ/MM/AAAA HH:MM, par exemple 28/11/2026 08:30.") == 2
 
 
