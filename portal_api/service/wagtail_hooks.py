@@ -443,7 +443,8 @@ ACTION_CENTER_CSS = """
   /* Urgent: Wagtail's critical red, white bold capitals, so that it is seen first. */
   .w-status.portal-urgent { background: var(--w-color-critical-200); color: #fff;
     border-color: var(--w-color-critical-200); font-weight: 700; }
-  .portal-serial { font-family: var(--w-font-mono, monospace); font-weight: 600; }
+  .portal-serial { font-family: var(--w-font-mono, monospace); font-weight: 600;
+    white-space: nowrap; }
   .portal-serial__note { display: block; color: var(--w-color-text-meta); font-size: 0.8125rem; }
 </style>
 """

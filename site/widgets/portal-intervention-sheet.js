@@ -121,7 +121,9 @@ class PortalInterventionSheet extends PortalElement {
     if (data.equipment) {
       add(t("techEquipment"), `${data.equipment.serial_number}${data.equipment.label ? ` – ${data.equipment.label}` : ""}`, "equipment");
     } else if (data.serial_number_typed) {
-      add(t("techEquipment"), fill(t("techSerialTyped"), { serial: data.serial_number_typed }), "equipment");
+      // The serial number the client typed: what the technician looks for on the plate.
+      add(t("techEquipment"), el("span", {}, el("strong", { text: data.serial_number_typed }),
+        el("span", { class: "tech-sheet__address", text: t("techSerialTyped") })), "equipment");
     }
     if (data.planned_start) {
       let window = dateTime(data.planned_start);
