@@ -1502,6 +1502,7 @@ class _DemoBuilder:
             client="DUPOND", kind="request", status=None, day=None,
             requested_at=self.past(self.at(self.days_ago(1), 10, 40)),
             ticket_status=TicketStatus.RECEIVED, serial_typed="DKN-7731-0458",
+            site=self.sites["DUPOND"][0],  # the server room is at the head office
             description="Le climatiseur mural de la salle serveur goutte sur la baie de "
                         "brassage. Il n'apparaît pas dans notre parc sur le portail.",
         ))
@@ -1584,7 +1585,7 @@ class _DemoBuilder:
             ticket = ticket_create(
                 client_account=account, requester=requester, description=description,
                 equipment=job.equipment, serial_number_typed=job.serial_typed,
-                urgent=job.urgent, reply_to=self.contact_of(requester),
+                site=job.site, urgent=job.urgent, reply_to=self.contact_of(requester),
             )
             self.seeded["ticket"].append(ticket.pk)
             self._step(ticket, job.requested_at)

@@ -460,10 +460,11 @@ def _intervention_item(intervention: Intervention, *, link: str) -> dict:
         "end": intervention.planned_end.isoformat() if intervention.planned_end else None,
         "status": intervention.status,
         "status_label": str(intervention.get_status_display()),
+        "urgent": intervention.urgent,
         "client": intervention.client_account.name,
         "site": site.name if site else "",
         "city": site.city if site else "",
-        "equipment": str(equipment) if equipment else "",
+        "equipment": str(equipment) if equipment else intervention.serial_number_typed,
         "text": intervention.description,
         "link": link.format(id=intervention.pk),
     }

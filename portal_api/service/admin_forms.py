@@ -3,7 +3,11 @@ Requests and interventions are created through their services, which number them
 Center's two actions on a request (« Créer l'intervention », « Clôturer avec une réponse »)
 have their own forms here; the views in admin_views.py hand them to the services."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
+from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput
@@ -14,6 +18,7 @@ from portal_api.common.admin_forms import PortalAdminForm
 from portal_api.common.errors import ServiceError
 
 from .models import Equipment, Ticket, TicketStatus
+from .selectors import ticket_requester_choices
 from .services import intervention_create, ticket_create
 
 # The fields of the intervention sheet; a signed sheet is locked.
@@ -43,6 +48,27 @@ class TicketAdminForm(PortalAdminForm):
     same_client_fields = ("equipment", "site", "reply_to")
     user_fields = ("requester",)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        requester = self.fields.get("requester")
+        if requester is not None:
+            # The requester is one of the client company's portal users, never anybody's.
+            account_id = self._client_account_id()
+            choices = ticket_requester_choices(user=self.for_user, client_account_id=account_id)
+            # Posted without a valid company: nobody can be its requester.
+            requester.queryset = choices.none() if self.is_bound and not account_id else choices
+            requester.error_messages["invalid_choice"] = _(
+                "Choisissez un utilisateur du portail de ce client.")
+
+    def _client_account_id(self) -> int | None:
+        """The company the request is for: the one posted, else its own."""
+        if self.is_bound and "client_account" in self.fields:
+            try:
+                return int(self.data.get(self.add_prefix("client_account")) or 0) or None
+            except (TypeError, ValueError):
+                return None
+        return self.instance.client_account_id
+
     def _follow_status(self, ticket) -> None:
         if ticket.status == TicketStatus.CLOSED and ticket.closed_at is None:
             ticket.closed_at = timezone.now()
@@ -59,9 +85,10 @@ class TicketAdminForm(PortalAdminForm):
             description=data["description"], equipment=data.get("equipment"),
             serial_number_typed=data.get("serial_number_typed", ""),
             urgent=data.get("urgent", False), reply_to=data.get("reply_to"),
+            site=data.get("site"),
         )
         _copy_changed(self, ticket, {"client_account", "requester", "description", "equipment",
-                                     "serial_number_typed", "urgent", "reply_to"})
+                                     "serial_number_typed", "urgent", "reply_to", "site"})
         self._follow_status(ticket)
         ticket.save()
         self.instance = ticket
@@ -131,12 +158,52 @@ def add_service_error(form: forms.Form, error: ServiceError) -> None:
         form.add_error(None, error.message)
 
 
+# The planned window is typed (or picked) in one format only, the admin's, and the form says
+# which: « 28/11/2026 08:30 ».
+PLANNED_FORMAT = settings.WAGTAIL_DATETIME_FORMAT
+
+
+class PlannedDateTimeField(forms.DateTimeField):
+    """A moment typed in PLANNED_FORMAT only: Django's DateTimeField also reads ISO 8601
+    first, which would make « 2026-11-28 08:30 » a second accepted form the hint never
+    mentions."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return from_current_timezone(value)
+        return from_current_timezone(forms.fields.BaseTemporalField.to_python(self, value))
+
+
+class PlannedDateTimeInput(AdminDateTimeInput):
+    """Wagtail's date-time picker, leaving what is typed as typed: by default it replaces a
+    date it cannot read with the current time when the field loses the focus, silently; the
+    form names the expected format instead."""
+
+    def get_config(self):
+        return super().get_config() | {"validateOnBlur": False}
+
+
+def planned_field(label) -> forms.DateTimeField:
+    return PlannedDateTimeField(
+        label=label, input_formats=[PLANNED_FORMAT],
+        widget=PlannedDateTimeInput(format=PLANNED_FORMAT),
+        help_text=_("JJ/MM/AAAA HH:MM, par exemple 28/11/2026 08:30."),
+        error_messages={"invalid": _("Saisissez la date et l'heure au format JJ/MM/AAAA HH:MM "
+                                     "(par exemple 28/11/2026 08:30).")},
+    )
+
+
 class TicketConvertForm(forms.Form):
     """« Créer l'intervention » from a request: what the request said is proposed (site,
     equipment, the equipment's contract, the description); staff choose who goes and when."""
 
+    # No site is chosen for the dispatcher: the request's (or the equipment's), else he picks.
     site = forms.ModelChoiceField(label=_("Site d'intervention"), queryset=Site.objects.none(),
-                                  empty_label=None)
+                                  empty_label=_("— Choisissez le site —"),
+                                  error_messages={"required": _("Choisissez le site de "
+                                                                "l'intervention.")})
     equipment = forms.ModelChoiceField(label=_("Équipement"), queryset=Equipment.objects.none(),
                                        required=False, empty_label=_("— Aucun —"))
     contract = forms.ModelChoiceField(
@@ -150,8 +217,8 @@ class TicketConvertForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choisissez au moins un technicien.")},
     )
-    planned_start = forms.DateTimeField(label=_("Début prévu"), widget=AdminDateTimeInput)
-    planned_end = forms.DateTimeField(label=_("Fin prévue"), widget=AdminDateTimeInput)
+    planned_start = planned_field(_("Début prévu"))
+    planned_end = planned_field(_("Fin prévue"))
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         self.ticket = ticket
@@ -166,8 +233,14 @@ class TicketConvertForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         self.fields["technicians"].queryset = technician_choices()
-        self.fields["site"].queryset = Site.objects.filter(client_account=account).filter(
+        sites = Site.objects.filter(client_account=account).filter(
             active=True) | Site.objects.filter(pk=ticket.site_id)
+        self.fields["site"].queryset = sites
+        if self.initial.get("site") is None and not self.is_bound:
+            # An old request without a site: its company's only site, if it has one.
+            only = list(sites[:2])
+            if len(only) == 1:
+                self.initial["site"] = only[0].pk
         self.fields["equipment"].queryset = (
             Equipment.objects.filter(client_account=account, active=True)
             | Equipment.objects.filter(pk=ticket.equipment_id)
@@ -176,7 +249,7 @@ class TicketConvertForm(forms.Form):
         if ticket.serial_unmatched:
             self.fields["equipment"].help_text = _(
                 "Le client a saisi le n° de série « %(serial)s », qui ne correspond à aucun "
-                "de ses équipements."
+                "de ses équipements : il est repris sur l'intervention."
             ) % {"serial": ticket.serial_number_typed}
 
     def clean(self):

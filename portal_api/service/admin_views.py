@@ -441,6 +441,9 @@ class TicketActionView(WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         ticket = self.object
         context.update(
+            # The form's widgets' scripts (Wagtail's date-time chooser), which the admin's
+            # form template loads before the form's own inline calls to them.
+            media=context["form"].media,
             ticket=ticket,
             ticket_url=self.get_ticket_url(),
             attachments=_document_rows(

@@ -196,6 +196,7 @@ class InterventionFilter(django_filters.FilterSet):
                 Q(number__icontains=word) | Q(description__icontains=word)
                 | Q(work_done__icontains=word) | Q(site__name__icontains=word)
                 | Q(site__city__icontains=word) | Q(equipment__serial_number__icontains=word)
+                | Q(serial_number_typed__icontains=word)
                 | Q(client_account__name__icontains=word)
             )
         return queryset

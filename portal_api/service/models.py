@@ -230,6 +230,11 @@ class Intervention(StatusWorkflowModel, TimeStampedModel):
                              related_name="interventions", verbose_name=_("site"))
     equipment = models.ForeignKey(Equipment, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="interventions", verbose_name=_("équipement"))
+    # What the client typed when his request named no equipment of his base: the technician
+    # needs it on site to find the machine.
+    serial_number_typed = models.CharField(_("n° de série saisi"), max_length=60, blank=True)
+    # Carried from an urgent request (or set by the dispatcher): the technician sees it first.
+    urgent = models.BooleanField(_("urgent"), default=False)
     contract = models.ForeignKey("billing.Contract", on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="interventions",
                                  verbose_name=_("contrat"))

@@ -51,6 +51,20 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
     return qs.annotate(attachments_count=_attachments_count(Ticket))
 
 
+def ticket_requester_choices(*, user: User | None,
+                             client_account_id: int | None = None) -> QuerySet[User]:
+    """Who may be named as a request's requester: the portal users of its client company
+    (without a company yet, of the companies whose requests the user reaches), by name.
+    Never staff, never another company's users."""
+    qs = User.objects.filter(is_staff=False, portal_profile__isnull=False)
+    if user is not None:
+        qs = scope_to_client(qs, user=user, area=roles.TICKETS,
+                             field="portal_profile__client_account")
+    if client_account_id is not None:
+        qs = qs.filter(portal_profile__client_account_id=client_account_id)
+    return qs.order_by("last_name", "first_name", "email")
+
+
 def ticket_detail_list(*, user: User) -> QuerySet[Ticket]:
     """ticket_list with the timeline (`events`, oldest first) and the attachments
     (`attachments`, a list of Documents, oldest first): two more queries, whatever the page.

@@ -266,6 +266,12 @@ class TicketCreateSerializer(serializers.Serializer):
     )
     serial_number = serializers.CharField(max_length=60, required=False, allow_blank=True,
                                           trim_whitespace=True, label=_("n° de série"))
+    # Where the equipment is, when it is not picked from the base (its own site otherwise).
+    site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.none(), required=False, allow_null=True, label=_("site"),
+        error_messages={"does_not_exist": _("Ce site n'existe pas."),
+                        "incorrect_type": _("Ce site n'existe pas.")},
+    )
     description = serializers.CharField(max_length=5000, label=_("description du problème"),
                                         error_messages={
                                             "required": _("Décrivez le problème."),
@@ -287,6 +293,7 @@ class TicketCreateSerializer(serializers.Serializer):
             # Another company's equipment or contact "does not exist": a 400 on the field.
             _scoped(self.fields["equipment"], selectors.equipment_list(user=request.user))
             _scoped(self.fields["reply_to"], contact_list(user=request.user))
+            _scoped(self.fields["site"], site_list(user=request.user))
 
     def validate(self, data):
         if not data.get("equipment") and not data.get("serial_number"):
@@ -315,8 +322,9 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Intervention
-        fields = ["id", "number", "status", "status_label", "client", "site", "equipment",
-                  "contract", "under_contract", "under_warranty", "planned_start",
+        fields = ["id", "number", "status", "status_label", "urgent", "client", "site",
+                  "equipment", "serial_number_typed", "contract", "under_contract",
+                  "under_warranty", "planned_start",
                   "planned_end", "arrival_at", "end_at", "technicians", "description",
                   "signed_at", "report_url", "can"]
 

@@ -174,6 +174,18 @@ def _store_uploads(uploads: Sequence[CleanUpload], *, obj, client_account: Clien
     ]
 
 
+def _only_site(client_account: ClientAccount, *, required: bool) -> Site | None:
+    """The company's only active site. With several, the client must say which when
+    `required` (a serial number typed: 400 on ``site``), else none is chosen; with none,
+    nothing to choose (the staff set it on conversion)."""
+    sites = list(Site.objects.filter(client_account=client_account, active=True)[:2])
+    if len(sites) > 1:
+        if required:
+            raise _refuse("site", _("Indiquez le site où se trouve l'équipement."))
+        return None
+    return sites[0] if sites else None
+
+
 def _ticket_number() -> str:
     year = timezone.localdate().year
     return f"DI-{year}-{number_sequence_next(name='ticket', year=year):06d}"
@@ -189,7 +201,11 @@ def ticket_create(
     """File a client's request. The equipment is one of the company's, or a serial number
     typed by hand (linked when it matches one of the company's equipment, else flagged for
     the staff); attachments are checked by content and stored in the GED; the staff are
-    e-mailed. The same idempotency key (per requester) returns the same request."""
+    e-mailed. The same idempotency key (per requester) returns the same request.
+
+    The site is the equipment's; without equipment it is the `site` given, required for a
+    typed serial number when the company has several active sites (its only one otherwise),
+    so that nobody has to guess where to go."""
     key = (idempotency_key or "").strip()[:80] if requester is not None else ""
     if key:
         previous = Ticket.objects.filter(requester=requester, idempotency_key=key).first()
@@ -208,6 +224,10 @@ def ticket_create(
         equipment = Equipment.objects.filter(
             client_account=client_account, serial_number__iexact=serial_number_typed,
         ).select_related("site").first()
+    if equipment is not None:
+        site = equipment.site
+    elif site is None:
+        site = _only_site(client_account, required=bool(serial_number_typed))
     uploads = upload_validate(files=attachments, field="attachments")
 
     try:
@@ -218,7 +238,7 @@ def ticket_create(
                 number=_ticket_number(), client_account=client_account, requester=requester,
                 description=description, equipment=equipment,
                 serial_number_typed=serial_number_typed,
-                site=equipment.site if equipment else site, urgent=urgent, reply_to=reply_to,
+                site=site, urgent=urgent, reply_to=reply_to,
                 idempotency_key=key,
             )
             ticket.full_clean(validate_constraints=False)
@@ -255,8 +275,9 @@ def ticket_convert(
 ) -> Intervention:
     """Turn a request into an intervention in one action: client, site, equipment, contract
     and description carried over (each may be changed), technicians and window chosen; the
-    request's attachments appear among the intervention's documents and its status follows
-    the intervention from now on."""
+    serial number the client typed and the urgency go with it; the request's attachments
+    appear among the intervention's documents and its status follows the intervention from
+    now on."""
     ticket = (Ticket.objects.select_for_update(of=("self",))
               .select_related("equipment__site", "site").get(pk=ticket.pk))
     if ticket.intervention_id is not None:
@@ -274,7 +295,8 @@ def ticket_convert(
         client_account=ticket.client_account, site=site, created_by=by, equipment=equipment,
         description=ticket.description if description is None else description,
         technicians=technicians, planned_start=planned_start, planned_end=planned_end,
-        contract=contract, ticket=ticket,
+        contract=contract, ticket=ticket, serial_number_typed=ticket.serial_number_typed,
+        urgent=ticket.urgent,
     )
 
 
@@ -453,11 +475,12 @@ def intervention_create(
     equipment: Equipment | None = None, description: str = "",
     technicians: Iterable[User] = (), planned_start: datetime.datetime | None = None,
     planned_end: datetime.datetime | None = None, ticket: Ticket | None = None,
-    contract: Contract | None = None,
+    contract: Contract | None = None, serial_number_typed: str = "", urgent: bool = False,
 ) -> Intervention:
     """A new intervention; contract and warranty are proposed from the equipment (unless a
     contract is given). Planned when it has technicians and a start, else to plan. Created
-    from a ticket, it links to it and the ticket's status follows."""
+    from a ticket, it links to it and the ticket's status follows. `serial_number_typed`:
+    the serial the client typed, kept for the technician when no equipment is linked."""
     _check_company("site", site, client_account.pk, _("Ce site n'existe pas."))
     _check_company("equipment", equipment, client_account.pk,
                    _("Cet équipement n'existe pas."))
@@ -468,6 +491,7 @@ def intervention_create(
     intervention = Intervention(
         number=_intervention_number(), client_account=client_account, site=site,
         equipment=equipment, description=(description or "").strip(),
+        serial_number_typed=(serial_number_typed or "").strip()[:60], urgent=urgent,
         planned_start=planned_start, planned_end=planned_end, created_by=created_by,
         status=IS.PLANNED if planned_start and technicians else IS.TO_PLAN,
     )

@@ -201,7 +201,7 @@ class TicketViewSet(_DetailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
             description=data["description"], equipment=data.get("equipment"),
             serial_number_typed=data.get("serial_number", ""), urgent=data["urgent"],
             reply_to=data.get("reply_to"), attachments=data["attachments"],
-            idempotency_key=key,
+            idempotency_key=key, site=data.get("site"),
         )
         return self._detail(ticket, status.HTTP_201_CREATED)
 
@@ -266,7 +266,8 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         Column(_("Statut"), lambda i: str(i.get_status_display())),
         Column(_("Client"), lambda i: i.client_account.name, width=28),
         Column(_("Site"), lambda i: i.site.name, width=28),
-        Column(_("Équipement"), lambda i: i.equipment.serial_number if i.equipment else ""),
+        Column(_("Équipement"), lambda i: (i.equipment.serial_number if i.equipment
+                                           else i.serial_number_typed)),
         Column(_("Contrat"), lambda i: i.contract.number if i.contract else ""),
         Column(_("Sous contrat"), lambda i: _yes_no(i.contract_id is not None), width=10),
         Column(_("Sous garantie"), lambda i: _yes_no(i.under_warranty), width=10),
@@ -277,6 +278,7 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
         Column(_("Motif"), lambda i: i.description, width=40),
         Column(_("Travaux réalisés"), lambda i: i.work_done, width=40),
         Column(_("Signée le"), lambda i: i.signed_at, DATETIME_FORMAT),
+        Column(_("Urgente"), lambda i: _yes_no(i.urgent), width=10),
     ]
 
     def get_queryset(self):

@@ -63,6 +63,18 @@ export function statusBadge(item) {
   return el("span", { class: `status ${STATUS_CLASS[item.status] || ""}`, "data-status": item.status, text: item.status_label });
 }
 
+// An intervention from an urgent request: a red mark the technician cannot miss.
+export function urgentMark(item) {
+  return item.urgent ? el("span", { class: "status status--urgent", "data-urgent": "true", text: t("techUrgent") }) : null;
+}
+
+// The equipment as one line ("VIT-2024-0001 – Chaudière gaz"); without a linked equipment,
+// the serial number the client typed, said as such.
+export function equipmentLine(item) {
+  if (item.equipment) return [item.equipment.serial_number, item.equipment.label].filter(Boolean).join(" – ");
+  return item.serial_number_typed ? fill(t("techSerialTypedShort"), { serial: item.serial_number_typed }) : "";
+}
+
 // A client search: a search box whose matches (GET /api/v1/clients/?search=) are offered as
 // buttons; choosing one calls onChoose({id, code, name}). `field` names the API field whose
 // errors show under it. With `freeText` (a list's filter), the words typed are a field of

@@ -87,6 +87,23 @@ export function equipmentText(equipment) {
   return [equipment.serial_number, equipment.label].filter(Boolean).join(" – ");
 }
 
+// The equipment, or the serial number typed by the client when none is linked (said so).
+export function equipmentOrTyped(item) {
+  if (item.equipment) return equipmentText(item.equipment);
+  return item.serial_number_typed ? `${item.serial_number_typed} (${t("svcTyped")})` : "";
+}
+
+// The same in a list's cell: the serial number in bold.
+export function equipmentCell(item) {
+  if (item.equipment) {
+    return el("span", { class: "service-equipment" }, el("strong", { text: item.equipment.serial_number }),
+      item.equipment.label ? ` – ${item.equipment.label}` : "");
+  }
+  if (!item.serial_number_typed) return "";
+  return el("span", { class: "service-equipment", "data-serial-typed": item.serial_number_typed },
+    el("strong", { text: item.serial_number_typed }), el("span", { class: "muted", text: ` (${t("svcTyped")})` }));
+}
+
 // Documents as a list of download links (attachments of a request, documents of an
 // intervention): [{ title, content_type, size, download_url }].
 export function downloadList(documents) {

@@ -258,7 +258,8 @@ class PortalDashboard extends PortalElement {
             el("span", { text: when(item.at, "time") })),
           el("span", { class: "dash-item__main" },
             el("strong", { text: item.title }),
-            el("span", { class: "status", text: item.status_label })),
+            el("span", { class: "status", text: item.status_label }),
+            item.urgent ? el("span", { class: "status status--err status--urgent", "data-urgent": "true", text: t("dashUrgent") }) : null),
           where ? el("span", { class: "dash-item__where", text: where }) : null,
           item.equipment || item.text
             ? el("span", { class: "dash-item__sub", text: item.equipment || item.text }) : null)));

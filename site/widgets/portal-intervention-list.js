@@ -9,7 +9,7 @@ import { date, dateTime, money, number } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-service.js";
 import { PortalList } from "../lib/portal-list.js";
-import { INTERVENTION_STATUSES, downloadList, equipmentText, facts, fill, interventionStatusBadge, numberedTitle, openDetail } from "../lib/service-ui.js";
+import { INTERVENTION_STATUSES, downloadList, equipmentCell, equipmentOrTyped, facts, fill, interventionStatusBadge, numberedTitle, openDetail } from "../lib/service-ui.js";
 
 // Units as a quantity shows them ("2,5 h"); a piece needs none.
 const UNITS = { u: "", m2: "m²" };
@@ -79,9 +79,7 @@ class PortalInterventionList extends PortalList {
       { key: "number", label: t("svcItvNumber"), className: "service-nowrap", render: (row) => el("strong", { text: row.number }) },
       { key: "planned_start", label: t("svcItvDate"), render: (row) => date(row.planned_start || row.arrival_at) },
       { key: "site", label: t("svcSite"), render: (row) => (row.site ? row.site.name : "") },
-      { key: "equipment", label: t("svcEquipment"), render: (row) => (row.equipment
-        ? el("span", { class: "service-equipment" }, el("strong", { text: row.equipment.serial_number }), row.equipment.label ? ` – ${row.equipment.label}` : "")
-        : "") },
+      { key: "equipment", label: t("svcEquipment"), render: (row) => equipmentCell(row) },
       { key: "status", label: t("svcStatus"), render: (row) => interventionStatusBadge(row) },
       { key: "contract", label: t("svcContract"), className: "service-nowrap", render: (row) => this.contractCell(row) },
       { key: "technicians", label: t("svcTechnicians"), render: (row) => (row.technicians || []).map((p) => p.name).join(", ") },
@@ -110,7 +108,7 @@ class PortalInterventionList extends PortalList {
         el("div", { class: "card__header" }, el("div", { class: "service-card__title" }, title, interventionStatusBadge(item)), close),
         facts([
           [t("svcSite"), item.site && [item.site.name, item.site.address].filter(Boolean).join(" – ")],
-          [t("svcEquipment"), equipmentText(item.equipment), "equipment"],
+          [t("svcEquipment"), equipmentOrTyped(item), "equipment"],
           [t("svcContract"), item.under_warranty ? `${contract} · ${t("svcWarranty")}` : contract, "contract"],
           [t("svcPlanned"), this.window(item.planned_start, item.planned_end)],
           [t("svcTechnicians"), (item.technicians || []).map((p) => p.name).join(", ")],

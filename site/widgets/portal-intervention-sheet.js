@@ -16,7 +16,7 @@ import { el, showFieldErrors } from "../lib/dom.js";
 import { date, dateTime, money, number } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-intranet.js";
-import { fill, isConnectionError, nowInput, sendForm, statusBadge, toLocalInput, todayParis } from "../lib/intranet.js";
+import { fill, isConnectionError, nowInput, sendForm, statusBadge, toLocalInput, todayParis, urgentMark } from "../lib/intranet.js";
 import { PortalElement } from "../lib/portal-element.js";
 
 const TIMES = ["departure_at", "arrival_at", "end_at", "return_at"];
@@ -120,6 +120,10 @@ class PortalInterventionSheet extends PortalElement {
       data.site.address ? el("span", { class: "tech-sheet__address", text: data.site.address }) : null), "site");
     if (data.equipment) {
       add(t("techEquipment"), `${data.equipment.serial_number}${data.equipment.label ? ` – ${data.equipment.label}` : ""}`, "equipment");
+    } else if (data.serial_number_typed) {
+      // The serial number the client typed: what the technician looks for on the plate.
+      add(t("techEquipment"), el("span", {}, el("strong", { text: data.serial_number_typed }),
+        el("span", { class: "tech-sheet__address", text: t("techSerialTyped") })), "equipment");
     }
     if (data.planned_start) {
       let window = dateTime(data.planned_start);
@@ -135,7 +139,8 @@ class PortalInterventionSheet extends PortalElement {
     add(t("techReason"), data.description, "description");
     this.statusNode = statusBadge(data);
     return el("section", { class: "tech-sheet__header card" },
-      el("div", { class: "tech-sheet__title" }, el("h3", { "data-field": "number", text: data.number }), this.statusNode),
+      el("div", { class: "tech-sheet__title" }, el("h3", { "data-field": "number", text: data.number }),
+        el("span", { class: "tech-badges" }, urgentMark(data), this.statusNode)),
       facts);
   }
 

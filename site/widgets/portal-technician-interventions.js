@@ -8,7 +8,7 @@ import { el } from "../lib/dom.js";
 import { dateTime } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-intranet.js";
-import { clientPicker, dayOf, statusBadge, todayParis } from "../lib/intranet.js";
+import { clientPicker, dayOf, equipmentLine, statusBadge, todayParis, urgentMark } from "../lib/intranet.js";
 import { PortalList } from "../lib/portal-list.js";
 
 const STATUSES = ["to_plan", "planned", "in_progress", "done", "closed", "cancelled"];
@@ -101,7 +101,7 @@ class PortalTechnicianInterventions extends PortalList {
       { key: "number", label: t("techNumber"), className: "tech-nowrap", render: (row) => el("a", { href: this.sheetUrl(row), "data-action": "open", text: row.number }) },
       { key: "client", label: t("techClient"), render: (row) => row.client.name },
       { key: "site", label: t("techSite"), render: (row) => el("span", {}, row.site.name, el("br"), el("small", { class: "muted", text: row.site.address || "" })) },
-      { key: "equipment", label: t("techEquipment"), render: (row) => row.equipment ? `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` : "" },
+      { key: "equipment", label: t("techEquipment"), render: (row) => equipmentLine(row) },
       { key: "status", label: t("techStatus"), render: (row) => this.badges(row) },
     ];
   }
@@ -114,7 +114,7 @@ class PortalTechnicianInterventions extends PortalList {
   }
 
   badges(row) {
-    const node = el("span", { class: "tech-badges" }, statusBadge(row));
+    const node = el("span", { class: "tech-badges" }, urgentMark(row), statusBadge(row));
     const chips = this.chips(row);
     if (chips) node.append(...chips.childNodes);
     return node;
@@ -148,11 +148,12 @@ class PortalTechnicianInterventions extends PortalList {
         : el("span", { class: "tech-card__time muted", text: t("techNotPlanned") });
       // Compact: one line each (ellipsis, never a word cut), the whole sheet one tap away.
       const where = [row.site.name, row.site.address].filter(Boolean).join(" – ");
-      const card = el("a", { class: `tech-card${current === "today" ? " tech-card--today" : ""}`, href: this.sheetUrl(row), "data-id": row.id },
-        el("div", { class: "tech-card__top" }, time, statusBadge(row)),
+      const modifiers = [current === "today" ? " tech-card--today" : "", row.urgent ? " tech-card--urgent" : ""].join("");
+      const card = el("a", { class: `tech-card${modifiers}`, href: this.sheetUrl(row), "data-id": row.id },
+        el("div", { class: "tech-card__top" }, time, el("span", { class: "tech-badges" }, urgentMark(row), statusBadge(row))),
         el("div", { class: "tech-card__title" }, el("strong", { text: row.client.name, title: row.client.name }), el("span", { class: "muted tech-card__number", text: row.number })),
         el("div", { class: "tech-card__line", text: where, title: where }),
-        row.equipment ? el("div", { class: "tech-card__line tech-card__equipment", text: `${row.equipment.serial_number}${row.equipment.label ? ` – ${row.equipment.label}` : ""}` }) : null,
+        equipmentLine(row) ? el("div", { class: "tech-card__line tech-card__equipment", text: equipmentLine(row) }) : null,
         row.description ? el("div", { class: "tech-card__line tech-card__reason muted", text: row.description }) : null,
         this.chips(row));
       cards.append(el("li", {}, card));

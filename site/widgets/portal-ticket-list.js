@@ -10,7 +10,7 @@ import { t } from "../lib/i18n.js";
 import "../lib/i18n-service.js";
 import { PortalList } from "../lib/portal-list.js";
 import {
-  TICKET_STATUSES, downloadList, equipmentText, facts, fill, interventionStatusBadge, numberedTitle, openDetail, ticketStatusBadge, urgentBadge,
+  TICKET_STATUSES, downloadList, equipmentCell, equipmentOrTyped, facts, fill, interventionStatusBadge, numberedTitle, openDetail, ticketStatusBadge, urgentBadge,
 } from "../lib/service-ui.js";
 
 class PortalTicketList extends PortalList {
@@ -56,7 +56,7 @@ class PortalTicketList extends PortalList {
     return [
       { key: "number", label: t("svcTicketNumber"), className: "service-nowrap", render: (row) => el("strong", { text: row.number }) },
       { key: "created_at", label: t("svcTicketDate"), render: (row) => date(row.created_at) },
-      { key: "equipment", label: t("svcEquipment"), render: (row) => this.equipmentCell(row) },
+      { key: "equipment", label: t("svcEquipment"), render: (row) => equipmentCell(row) },
       { key: "status", label: t("svcStatus"), render: (row) => {
         const badges = el("span", { class: "service-badges" }, ticketStatusBadge(row));
         if (row.urgent) badges.prepend(urgentBadge());
@@ -72,13 +72,6 @@ class PortalTicketList extends PortalList {
     ];
   }
 
-  equipmentCell(row) {
-    if (row.equipment) return el("span", { class: "service-equipment" }, el("strong", { text: row.equipment.serial_number }), row.equipment.label ? ` – ${row.equipment.label}` : "");
-    if (!row.serial_number_typed) return "";
-    return el("span", { class: "service-equipment" }, el("strong", { text: row.serial_number_typed }),
-      el("span", { class: "muted", text: ` (${t("svcTyped")})` }));
-  }
-
   interventionCell(intervention) {
     if (!intervention) return "";
     const when = intervention.planned_start ? ` · ${date(intervention.planned_start)}` : "";
@@ -90,8 +83,7 @@ class PortalTicketList extends PortalList {
       const title = numberedTitle("h3", t("svcTicketTitle"), ticket.number);
       const badges = el("span", { class: "service-badges" }, ticketStatusBadge(ticket));
       if (ticket.urgent) badges.prepend(urgentBadge());
-      const equipment = ticket.equipment ? equipmentText(ticket.equipment)
-        : ticket.serial_number_typed ? `${ticket.serial_number_typed} (${t("svcTyped")})` : "";
+      const equipment = equipmentOrTyped(ticket);
       const intervention = ticket.intervention
         ? el("span", {}, `${ticket.intervention.number} `, interventionStatusBadge(ticket.intervention),
           ticket.intervention.planned_start ? ` ${fill(t("svcPlannedOn"), { date: dateTime(ticket.intervention.planned_start) })}` : "")

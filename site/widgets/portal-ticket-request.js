@@ -93,9 +93,31 @@ class PortalTicketRequest extends PortalElement {
       el("label", { for: "ticket-serial", text: t("svcReqSerial") }), serial,
       el("p", { class: "field__help", id: "ticket-serial-help", text: t("svcReqSerialHelp") }),
       el("p", { class: "field-error", id: "ticket-serial-error", "data-error-for": "serial_number", hidden: true }));
+    const site = this.siteField(data.sites);
+    if (site) this.typed.append(site);
     section.append(this.typed,
       el("p", { class: "field-error", id: "ticket-equipment-error", "data-error-for": "equipment", hidden: true }));
     return section;
+  }
+
+  // Where the equipment of a typed serial number is: to choose among several sites, already
+  // chosen when the company has only one (the technician must know where to go).
+  siteField(sites) {
+    if (!sites.length) return null;
+    const select = el("select", { id: "ticket-site", name: "site", required: sites.length > 1,
+      "aria-describedby": "ticket-site-help ticket-site-error" });
+    if (sites.length > 1) select.append(new Option(t("svcReqSiteChoose"), ""));
+    for (const site of sites) select.append(new Option(site.city ? `${site.name} (${site.city})` : site.name, site.id));
+    if (sites.length === 1) select.value = String(sites[0].id);
+    select.addEventListener("change", () => {
+      const error = this.form.querySelector("[data-error-for=site]");
+      if (select.value && error) error.hidden = true;
+    });
+    this.typedSite = select;
+    return el("div", { class: "field ticket-request__site", "data-field": "site" },
+      el("label", { for: "ticket-site", text: sites.length > 1 ? `${t("svcReqSiteOfEquipment")} *` : t("svcReqSiteOfEquipment") }), select,
+      el("p", { class: "field__help", id: "ticket-site-help", text: t("svcReqSiteHelp") }),
+      el("p", { class: "field-error", id: "ticket-site-error", "data-error-for": "site", hidden: true }));
   }
 
   picker(data) {
@@ -130,7 +152,11 @@ class PortalTicketRequest extends PortalElement {
     if (this.pickerNode) this.pickerNode.hidden = mode !== "base";
     this.typed.hidden = mode !== "typed";
     if (this.modeInputs[mode]) this.modeInputs[mode].checked = true;
-    if (mode === "typed") this.typed.querySelector("input").focus();
+    if (mode === "typed") {
+      // The site the base was filtered on is a good guess of where the equipment is.
+      if (this.typedSite && !this.typedSite.value && this.siteSelect && this.siteSelect.value) this.typedSite.value = this.siteSelect.value;
+      this.typed.querySelector("input").focus();
+    }
   }
 
   get mode() {
@@ -308,6 +334,7 @@ class PortalTicketRequest extends PortalElement {
     if (!form.elements.description.value.trim()) fields.description = [t("svcReqDescriptionRequired")];
     if (this.mode === "base" && !this.selected) fields.equipment = [t("svcReqEquipmentRequired")];
     if (this.mode === "typed" && !form.elements.serial_number.value.trim()) fields.serial_number = [t("svcReqSerialRequired")];
+    if (this.mode === "typed" && this.typedSite && !this.typedSite.value) fields.site = [t("svcReqSiteRequired")];
     return Object.keys(fields).length ? new ApiError(400, { error: { code: "invalid", message: t("fields_invalid"), fields } }) : null;
   }
 
@@ -318,7 +345,10 @@ class PortalTicketRequest extends PortalElement {
     const form = this.form;
     const body = new FormData();
     if (this.mode === "base") body.append("equipment", this.selected.id);
-    else body.append("serial_number", form.elements.serial_number.value.trim());
+    else {
+      body.append("serial_number", form.elements.serial_number.value.trim());
+      if (this.typedSite && this.typedSite.value) body.append("site", this.typedSite.value);
+    }
     body.append("description", form.elements.description.value.trim());
     body.append("urgent", form.elements.urgent.checked ? "true" : "false");
     body.append("reply_to", form.elements.reply_to.value);

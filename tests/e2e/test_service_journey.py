@@ -151,6 +151,7 @@ def test_request_to_signed_report(people, journey_pages, boiler, martin, julie, 
     tech.goto("/intranet/interventions/")
     cards = tech.locator("portal-technician-interventions .tech-card")
     expect(cards.first).to_contain_text(intervention.number)
+    expect(cards.first.locator("[data-urgent]")).to_have_text("Urgente")
     expect(cards.first).to_contain_text("Dupond Industrie")
     shot(tech, "3-list-julie-phone")
     cards.first.click()
@@ -164,7 +165,9 @@ def test_request_to_signed_report(people, journey_pages, boiler, martin, julie, 
     expect(sync).to_have_attribute("data-sync", "saved")
     sheet.get_by_role("button", name="Arrivée sur site : maintenant").click()
     expect(sync).to_have_attribute("data-sync", "saved")
-    expect(sheet.locator(".tech-sheet__header .status")).to_have_text("En cours")
+    # The request was urgent: the sheet says so beside its status.
+    expect(sheet.locator(".tech-sheet__header [data-urgent]")).to_have_text("Urgente")
+    expect(sheet.locator(".tech-sheet__header .status[data-status]")).to_have_text("En cours")
     sheet.get_by_label("Relevé compteur").fill("48210")
     sheet.get_by_label("Travaux réalisés").fill(
         "Électrode d'allumage remplacée, brûleur nettoyé, combustion contrôlée.")

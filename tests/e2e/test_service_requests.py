@@ -158,11 +158,14 @@ def test_a_serial_number_matching_nothing_is_accepted(page, service_pages, insta
     form.get_by_role("button", name="Utiliser « XYZ-404 » comme n° de série").click()
     expect(form.get_by_label("N° de série", exact=True)).to_have_value("XYZ-404")
     expect(form.get_by_label("N° de série", exact=True)).to_be_focused()
+    # Two sites: the client says at which one the equipment is.
+    form.get_by_label("Site de l'équipement").select_option(str(installed_base["office"].pk))
     form.get_by_label("Description du problème").fill("Ventilation bruyante.")
     form.get_by_role("button", name="Envoyer la demande").click()
     expect(form.locator(".callout--success")).to_contain_text("envoyée")
     ticket = Ticket.objects.get()
     assert ticket.equipment is None and ticket.serial_number_typed == "XYZ-404"
+    assert ticket.site == installed_base["office"]
     assert ticket.serial_unmatched and not ticket.urgent
 
     page.goto(REQUESTS)
@@ -179,6 +182,7 @@ def test_a_refused_file_is_named_on_its_field_and_the_text_is_kept(
     form = page.locator("portal-ticket-request")
     form.get_by_role("radio", name="Saisir un n° de série").check()
     form.get_by_label("N° de série", exact=True).fill("VIT-2024-0001")
+    form.get_by_label("Site de l'équipement").select_option(str(installed_base["factory"].pk))
     description = "Fuite sur le circuit de chauffage, sous la chaudière."
     form.get_by_label("Description du problème").fill(description)
     form.get_by_label("Personne à qui répondre").select_option(str(contact.pk))

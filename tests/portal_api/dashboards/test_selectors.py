@@ -224,6 +224,17 @@ class TestTechnicianIndicators:
         assert t["repeat_visits"]["value"] == 1
         assert details(t["repeat_visits"]) == {"done": 5, "rate": 20.0}
 
+    def test_an_urgent_intervention_says_so_in_livepilot(self, julie, technician_data):
+        from portal_api.service.models import Intervention
+
+        urgent = technician_data["today"]
+        Intervention.objects.filter(pk=urgent.pk).update(urgent=True, equipment=None,
+                                                         serial_number_typed="DKN-7731")
+        t = tiles(julie, "technician", now=MONDAY)
+        [item] = t["today"]["items"]
+        assert item["urgent"] is True and item["equipment"] == "DKN-7731"
+        assert [i["urgent"] for i in t["week"]["items"] if i["id"] != urgent.pk] == [False]
+
     def test_the_week_and_the_day_are_those_of_paris(self, julie, technician_data):
         # Sunday 15/11 at 23:15 UTC is already Monday in Paris (see MONDAY); an hour earlier
         # (22:15 UTC, Sunday 23:15 in Paris) the week is the previous one.

@@ -144,17 +144,21 @@ def test_inbox_filters_by_status_client_and_urgency(dispatch_client, dupond_comp
 
 
 @pytest.mark.django_db
-def test_inbox_flags_a_serial_number_matching_no_equipment(dispatch_client, dupond_company,
-                                                           urgent_ticket):
+def test_inbox_shows_a_typed_serial_matching_no_equipment(dispatch_client, dupond_company,
+                                                          urgent_ticket):
     unknown = ticket_create(client_account=dupond_company, requester=None,
                             description="Pompe bruyante", serial_number_typed="XX-INCONNU-9")
     assert unknown.serial_unmatched and not urgent_ticket.serial_unmatched
     page = content(dispatch_client.get(url(Ticket, "list")))
-    assert page.count("N° de série inconnu") == 1
-    # The flag sits on the unknown serial's row.
+    # The serial typed is shown (not « n° de série inconnu »), flagged to be identified, on
+    # its own row; the other row shows its equipment's serial number.
+    assert "N° de série inconnu" not in page
     rows = re.findall(r"<tr.*?</tr>", page, flags=re.S)
-    flagged = [row for row in rows if "N° de série inconnu" in row]
+    flagged = [row for row in rows if "data-serial-unmatched" in row]
     assert len(flagged) == 1 and unknown.number in flagged[0]
+    assert 'data-serial="XX-INCONNU-9"' in flagged[0]
+    urgent_row = next(row for row in rows if urgent_ticket.number in row)
+    assert f'data-serial="{urgent_ticket.equipment.serial_number}"' in urgent_row
     # Opening it says so too.
     page = content(dispatch_client.get(url(Ticket, "inspect", unknown.pk)))
     assert "XX-INCONNU-9" in page and "n° de série inconnu" in page
@@ -568,3 +572,125 @@ def test_a_dispatcher_created_in_the_admin_runs_the_action_center(client, admini
     assert urgent_ticket.intervention is not None
     assert urgent_ticket.status == TicketStatus.PLANNED
     assert list(urgent_ticket.intervention.technicians.all()) == [julie]
+
+
+# --- issue 12: urgency, typed serial and site, the date picker, the requester ----------------
+
+
+@pytest.mark.django_db
+def test_urgent_is_a_red_tag_in_the_inbox_and_on_the_request(dispatch_client, urgent_ticket):
+    page = content(dispatch_client.get(url(Ticket, "list")))
+    row = next(r for r in re.findall(r"<tr.*?</tr>", page, flags=re.S)
+               if urgent_ticket.number in r)
+    assert 'class="w-status portal-urgent"' in row
+    # The tag is Wagtail's critical red, not its grey flag.
+    assert re.search(r"\.w-status\.portal-urgent \{ background: var\(--w-color-critical-200\)",
+                     page)
+    page = content(dispatch_client.get(convert_url(urgent_ticket)))
+    assert 'class="w-status portal-urgent"' in page
+
+
+@pytest.mark.django_db
+def test_the_convert_form_loads_the_date_time_chooser_before_calling_it(dispatch_client,
+                                                                       urgent_ticket):
+    page = content(dispatch_client.get(convert_url(urgent_ticket)))
+    script = page.find("wagtailadmin/js/date-time-chooser.js")
+    call = page.find('initDateTimeChooser("id_planned_start"')
+    assert script != -1 and call != -1 and script < call
+    # What is typed stays as typed (the picker's default swaps it for "now" on blur).
+    assert '"validateOnBlur": false' in page
+    assert page.count("JJ/MM/AAAA HH:MM, par exemple 28/11/2026 08:30.") == 2
+
+
+@pytest.mark.django_db
+def test_the_planned_window_takes_one_format(dispatch_client, urgent_ticket, julie):
+    start, end = window()
+    data = convert_post(urgent_ticket, [julie], start=start, end=end) | {
+        "planned_start": start.strftime("%Y-%m-%d %H:%M")}
+    response = dispatch_client.post(convert_url(urgent_ticket), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["planned_start"] == [
+        "Saisissez la date et l'heure au format JJ/MM/AAAA HH:MM (par exemple 28/11/2026 "
+        "08:30)."]
+    assert Intervention.objects.count() == 0
+
+
+@pytest.fixture
+def typed_ticket(dupond_company, martin, dupond_site):
+    """M. Martin's urgent request for a serial number none of the company's equipment
+    carries, at the company's second site (its first one is dupond_site)."""
+    from portal_api.accounts.factories import SiteFactory
+
+    office = SiteFactory(client_account=dupond_company, name="Siège social")
+    return ticket_create(client_account=dupond_company, requester=martin,
+                         description="Le climatiseur goutte.", serial_number_typed="DKN-7731",
+                         site=office, urgent=True)
+
+
+@pytest.mark.django_db
+def test_a_typed_serial_converts_on_the_requests_site_and_is_kept(dispatch_client, typed_ticket,
+                                                                  julie, dupond_site):
+    response = dispatch_client.get(convert_url(typed_ticket))
+    form = response.context["form"]
+    # The request's site, not the company's first one.
+    assert form["site"].value() == typed_ticket.site_id != dupond_site.pk
+    page = content(response)
+    assert "DKN-7731" in page and "Siège social" in page
+    assert "N° de série inconnu" not in page
+
+    assert dispatch_client.post(convert_url(typed_ticket),
+                                convert_post(typed_ticket, [julie])).status_code == 302
+    typed_ticket.refresh_from_db()
+    intervention = typed_ticket.intervention
+    assert intervention.site == typed_ticket.site and intervention.equipment is None
+    assert intervention.serial_number_typed == "DKN-7731" and intervention.urgent
+    page = content(dispatch_client.get(url(Intervention, "list")))
+    row = next(r for r in re.findall(r"<tr.*?</tr>", page, flags=re.S)
+               if intervention.number in r)
+    assert 'class="w-status portal-urgent"' in row
+
+
+@pytest.mark.django_db
+def test_a_request_without_site_gets_none_preselected(dispatch_client, dupond_company, martin,
+                                                      dupond_site, julie):
+    from portal_api.accounts.factories import SiteFactory
+    from portal_api.service.factories import TicketFactory
+
+    SiteFactory(client_account=dupond_company, name="Siège social")
+    ticket = TicketFactory(client_account=dupond_company, requester=martin, site=None,
+                           equipment=None, serial_number_typed="OLD-1")
+    response = dispatch_client.get(convert_url(ticket))
+    assert response.context["form"]["site"].value() is None
+    assert re.search(r'<option value="" selected>— Choisissez le site —</option>',
+                     content(response))
+    response = dispatch_client.post(convert_url(ticket), convert_post(ticket, [julie]))
+    assert response.context["form"].errors["site"] == ["Choisissez le site de l'intervention."]
+    assert Intervention.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_requester_is_one_of_the_companys_portal_users(dispatch_client, urgent_ticket,
+                                                          martin, dupond, other_manager,
+                                                          julie, dispatcher):
+    edit = url(Ticket, "edit", urgent_ticket.pk)
+    response = dispatch_client.get(edit)
+    offered = set(response.context["form"].fields["requester"].queryset)
+    assert offered == {martin, dupond}
+    page = content(response)
+    select = re.search(r'<select name="requester".*?</select>', page, flags=re.S).group(0)
+    assert other_manager.email not in select and julie.email not in select
+
+    # Posted anyway, another company's user is refused on the field; nothing changes.
+    form = response.context["form"]
+    data = {name: value for name, value in form.initial.items()
+            if name in form.fields and value is not None}
+    data.update(client_account=urgent_ticket.client_account_id, requester=other_manager.pk,
+                description=urgent_ticket.description, urgent="on",
+                equipment=urgent_ticket.equipment_id, site=urgent_ticket.site_id,
+                reply_to=urgent_ticket.reply_to_id)
+    response = dispatch_client.post(edit, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["requester"] == [
+        "Choisissez un utilisateur du portail de ce client."]
+    urgent_ticket.refresh_from_db()
+    assert urgent_ticket.requester == martin

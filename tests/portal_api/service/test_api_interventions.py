@@ -268,6 +268,7 @@ class TestList:
                     if i["id"] == done.pk)
         assert item == {
             "id": done.pk, "number": done.number, "status": "done", "status_label": "Réalisée",
+            "urgent": False, "serial_number_typed": "",
             "client": {"id": done.client_account_id, "name": "Dupond Industrie"},
             "site": {"id": done.site_id, "name": "Usine de Vénissieux",
                      "address": done.site.full_address},
@@ -281,6 +282,23 @@ class TestList:
             "description": done.description, "signed_at": None, "report_url": None,
             "can": {"edit": False, "sign": False},
         }
+
+    def test_a_typed_serial_and_the_urgency_reach_the_technician_and_the_client(
+            self, api_as, martin, julie, dispatcher, dupond_site):
+        from portal_api.service.services import ticket_convert, ticket_create
+
+        ticket = ticket_create(client_account=dupond_site.client_account, requester=martin,
+                               serial_number_typed="DKN-7731", site=dupond_site, urgent=True,
+                               description="Le climatiseur goutte.")
+        intervention = ticket_convert(ticket=ticket, by=dispatcher, technicians=[julie])
+        for user in (julie, martin):
+            client = api_as(user)
+            [item] = client.get("/api/v1/interventions/?scope=mine").json()["results"]
+            assert (item["equipment"], item["serial_number_typed"], item["urgent"]) == (
+                None, "DKN-7731", True)
+            detail = client.get(f"/api/v1/interventions/{intervention.pk}/").json()
+            assert detail["serial_number_typed"] == "DKN-7731" and detail["urgent"] is True
+            assert detail["site"]["id"] == dupond_site.pk
 
     def test_clients_see_the_most_recent_first(self, api_as, martin, history):
         h = history

@@ -288,6 +288,35 @@ class TestCreate:
         assert data["serial_number_typed"] == "INCONNU-42"
         assert data["serial_unmatched"] is True
 
+    def test_a_typed_serial_is_filed_at_the_site_chosen(self, api_as, martin, dupond_site,
+                                                        dupond_company):
+        from portal_api.accounts.factories import SiteFactory
+
+        office = SiteFactory(client_account=dupond_company, name="Siège social")
+        response = self.post(api_as(martin), {"serial_number": "DKN-7731", "site": office.pk,
+                                              "description": "Fuite"}, format="multipart")
+        assert response.status_code == 201, response.content
+        data = response.json()
+        assert data["site"] == {"id": office.pk, "name": "Siège social"}
+        assert data["serial_number_typed"] == "DKN-7731" and data["equipment"] is None
+
+    @pytest.mark.parametrize("site", [None, "OTHER", "abc"])
+    def test_a_typed_serial_without_a_site_of_the_company_is_a_400_on_site(
+            self, api_as, martin, dupond_site, dupond_company, other_site, site):
+        from portal_api.accounts.factories import SiteFactory
+
+        SiteFactory(client_account=dupond_company, name="Siège social")
+        payload = {"serial_number": "DKN-7731", "description": "Fuite"}
+        if site is not None:
+            payload["site"] = other_site.pk if site == "OTHER" else site
+        before = snapshot()
+        error = assert_error(self.post(api_as(martin), payload, format="json"), 400)
+        assert list(error["fields"]) == ["site"], error
+        expected = ("Indiquez le site où se trouve l'équipement." if site is None
+                    else "Ce site n'existe pas.")
+        assert error["fields"]["site"] == [expected]
+        assert snapshot() == before
+
     def test_a_serial_of_the_companys_equipment_links_it(self, api_as, martin, boiler):
         data = self.post(api_as(martin), {"serial_number": boiler.serial_number,
                                           "description": "Panne"}, format="json").json()

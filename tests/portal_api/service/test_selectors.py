@@ -74,6 +74,25 @@ class TestTickets:
         assert count_queries(fetch) == few
 
 
+class TestRequesterChoices:
+    def test_the_portal_users_of_the_company_only(self, martin, dupond, other_manager, julie,
+                                                 dispatcher, dupond_company, other_company):
+        choices = selectors.ticket_requester_choices(user=dispatcher,
+                                                     client_account_id=dupond_company.pk)
+        assert set(choices) == {martin, dupond}
+        # Before a company is chosen: every company's portal users the dispatcher reaches,
+        # never a staff member.
+        assert set(selectors.ticket_requester_choices(user=dispatcher)) == {
+            martin, dupond, other_manager}
+
+    def test_within_the_users_reach(self, julie, martin, dupond_company, dupond_site):
+        # Julie reaches only the companies of her interventions: none yet.
+        assert not selectors.ticket_requester_choices(user=julie,
+                                                      client_account_id=dupond_company.pk)
+        InterventionFactory(site=dupond_site, technicians=[julie])
+        assert martin in selectors.ticket_requester_choices(user=julie)
+
+
 class TestInterventions:
     def test_detail_constant_queries(self, julie, dupond_site, part):
         def make(n):

@@ -127,6 +127,34 @@ class TestTicketCreate:
         assert ticket.equipment is None and ticket.serial_unmatched
         assert "ne correspond à aucun équipement" in mailoutbox[0].body
 
+    def test_a_typed_serial_names_its_site_when_the_company_has_several(
+            self, martin, dupond_company, dupond_site):
+        from portal_api.accounts.factories import SiteFactory
+
+        office = SiteFactory(client_account=dupond_company, name="Siège social")
+        error = refused(ticket_create, client_account=dupond_company, requester=martin,
+                        serial_number_typed="DKN-7731", description="Fuite")
+        assert error.fields == {"site": ["Indiquez le site où se trouve l'équipement."]}
+        assert not Ticket.objects.exists()
+        ticket = ticket_create(client_account=dupond_company, requester=martin,
+                               serial_number_typed="DKN-7731", site=office,
+                               description="Fuite")
+        assert ticket.site == office and ticket.serial_number_typed == "DKN-7731"
+
+    def test_a_typed_serial_takes_the_companys_only_site(self, martin, dupond_company,
+                                                         dupond_site):
+        ticket = ticket_create(client_account=dupond_company, requester=martin,
+                               serial_number_typed="DKN-7731", description="Fuite")
+        assert ticket.site == dupond_site
+
+    def test_a_request_naming_no_equipment_needs_no_site(self, dupond_company, dupond_site):
+        from portal_api.accounts.factories import SiteFactory
+
+        SiteFactory(client_account=dupond_company, name="Siège social")
+        ticket = ticket_create(client_account=dupond_company, requester=None,
+                               description="Un devis pour une climatisation ?")
+        assert ticket.site is None
+
     @pytest.mark.parametrize("field", ["equipment", "reply_to", "site"])
     def test_another_companys_object_is_a_400_on_its_field(
             self, martin, dupond_company, other_equipment, other_contact, other_site, field):
@@ -214,6 +242,27 @@ class TestConvert:
         assert intervention.status == IS.TO_PLAN
         request_.refresh_from_db()
         assert request_.status == TS.IN_PROGRESS
+
+    def test_a_typed_serial_and_the_urgency_go_to_the_intervention_on_the_requests_site(
+            self, martin, dispatcher, julie, dupond_company, dupond_site):
+        from portal_api.accounts.factories import SiteFactory
+
+        office = SiteFactory(client_account=dupond_company, name="Siège social")
+        ticket = ticket_create(client_account=dupond_company, requester=martin,
+                               serial_number_typed="DKN-7731", site=office, urgent=True,
+                               description="Le climatiseur goutte.")
+        intervention = ticket_convert(ticket=ticket, by=dispatcher, technicians=[julie],
+                                      planned_start=at(9, days=1))
+        assert intervention.site == office != dupond_site
+        assert intervention.equipment is None
+        assert intervention.serial_number_typed == "DKN-7731" and intervention.urgent
+
+    def test_a_calm_request_makes_a_calm_intervention(self, martin, dispatcher, boiler,
+                                                      dupond_company):
+        ticket = ticket_create(client_account=dupond_company, requester=martin,
+                               equipment=boiler, description="Bruit.")
+        intervention = ticket_convert(ticket=ticket, by=dispatcher)
+        assert not intervention.urgent and intervention.serial_number_typed == ""
 
     def test_once_only(self, request_, dispatcher):
         ticket_convert(ticket=request_, by=dispatcher)
