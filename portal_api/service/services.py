@@ -340,7 +340,7 @@ def ticket_set_status(*, ticket: Ticket, status: str, by: User | None,
     as the answer e-mailed to the client (required), or in progress (taken in charge, `reason`
     written in its timeline). Planned and done follow its intervention: change the
     intervention's status. A move not in the pipeline is a 409."""
-    locked = Ticket.objects.select_for_update().select_related("intervention").get(
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("intervention").get(
         pk=ticket.pk)
     status_move_check(locked, status)
     if status == TS.CLOSED:
