@@ -1,10 +1,17 @@
 // <portal-document-list>: the company's documents (contracts, orders, invoices, intervention
-// reports…), filterable by kind and period, each downloaded as an attachment. Attribute: src.
+// reports…), newest first by their own date (an invoice's issue date, an order's placement…),
+// filterable by kind and period, each downloaded as an attachment. The kind filter offers
+// only the kinds the API says the user has documents of (`kinds` of the list's answer).
+// Attribute: src.
 import { date } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { PortalList } from "../lib/portal-list.js";
 
-const KINDS = ["contract", "order", "invoice", "intervention_report", "attachment", "other", "export"];
+// A kind's name in the page's language, else the API's label.
+const kindLabel = (kind, fallback) => {
+  const key = `docKind_${kind}`;
+  return t(key) === key ? fallback || kind : t(key);
+};
 
 function fileSize(bytes) {
   if (!bytes) return "";
@@ -22,9 +29,32 @@ class PortalDocumentList extends PortalList {
 
   emptyText() { return t("docEmpty"); }
 
+  connectedCallback() {
+    // A kind asked for before the options are known (attribute params, or the address).
+    this.wantedKind = new URLSearchParams(this.getAttribute("params") || "").get("kind")
+      || new URLSearchParams(location.search).get("kind") || "";
+    if (!this.listensForKinds) {
+      this.listensForKinds = true;
+      this.addEventListener("portal-list:loaded", (event) => this.offerKinds(event.detail.kinds));
+    }
+    super.connectedCallback();
+  }
+
+  // The kind filter's options: the kinds the user has documents of, the choice kept.
+  offerKinds(kinds) {
+    const select = this.form && this.form.elements.namedItem("kind");
+    if (!select || !Array.isArray(kinds)) return;
+    const current = select.value || this.wantedKind;
+    select.replaceChildren(new Option(t("all"), ""),
+      ...kinds.map((kind) => new Option(kindLabel(kind.value, kind.label), kind.value)));
+    select.value = kinds.some((kind) => kind.value === current) ? current : "";
+    this.wantedKind = "";
+  }
+
   filters() {
+    const wanted = this.wantedKind ? [[this.wantedKind, kindLabel(this.wantedKind)]] : [];
     return [
-      { name: "kind", label: t("docKind"), type: "select", options: KINDS.map((k) => [k, t(`docKind_${k}`)]) },
+      { name: "kind", label: t("docKind"), type: "select", options: wanted },
       { name: "date_from", label: t("docFrom"), type: "date" },
       { name: "date_to", label: t("docTo"), type: "date" },
     ];
@@ -37,10 +67,10 @@ class PortalDocumentList extends PortalList {
         const badge = document.createElement("span");
         badge.className = "status";
         badge.dataset.kind = d.kind;
-        badge.textContent = t(`docKind_${d.kind}`) === `docKind_${d.kind}` ? d.kind_label : t(`docKind_${d.kind}`);
+        badge.textContent = kindLabel(d.kind, d.kind_label);
         return badge;
       } },
-      { key: "created_at", label: t("docDate"), render: (d) => date(d.created_at) },
+      { key: "document_date", label: t("docDate"), render: (d) => date(d.document_date) },
       { key: "size", label: t("docSize"), className: "num", render: (d) => fileSize(d.size) },
       { key: "download", label: t("docDownload"), render: (d) => {
         const link = document.createElement("a");
