@@ -79,8 +79,8 @@ class DocumentViewSet(PortalSnippetViewSet):
     search_fields = ["title", "client_account__name", "client_account__code", "checksum"]
     ordering = "-document_date"
     inspect_view_fields = [
-        "title", "kind", "document_date", "file", "content_type", "size", "checksum", "client_account",
-        "owner", "related_type", "related_id", "uploaded_by", "created_at",
+        "title", "kind", "document_date", "file", "content_type", "size", "checksum",
+        "client_account", "owner", "related_type", "related_id", "uploaded_by", "created_at",
     ]
     edit_handler = ObjectList(
         [
