@@ -30,9 +30,6 @@ class PortalDocumentList extends PortalList {
   emptyText() { return t("docEmpty"); }
 
   connectedCallback() {
-    // A kind asked for before the options are known (attribute params, or the address).
-    this.wantedKind = new URLSearchParams(this.getAttribute("params") || "").get("kind")
-      || new URLSearchParams(location.search).get("kind") || "";
     if (!this.listensForKinds) {
       this.listensForKinds = true;
       this.addEventListener("portal-list:loaded", (event) => this.offerKinds(event.detail.kinds));
@@ -40,21 +37,21 @@ class PortalDocumentList extends PortalList {
     super.connectedCallback();
   }
 
-  // The kind filter's options: the kinds the user has documents of, the choice kept.
+  // The kind filter's options: the kinds the user has documents of; the chosen one (from the
+  // form, the address or a bookmark, kept by PortalList while the options were unknown) stays.
   offerKinds(kinds) {
     const select = this.form && this.form.elements.namedItem("kind");
     if (!select || !Array.isArray(kinds)) return;
-    const current = select.value || this.wantedKind;
+    const current = this.params.get("kind") || select.value;
     select.replaceChildren(new Option(t("all"), ""),
       ...kinds.map((kind) => new Option(kindLabel(kind.value, kind.label), kind.value)));
     select.value = kinds.some((kind) => kind.value === current) ? current : "";
-    this.wantedKind = "";
   }
 
   filters() {
-    const wanted = this.wantedKind ? [[this.wantedKind, kindLabel(this.wantedKind)]] : [];
     return [
-      { name: "kind", label: t("docKind"), type: "select", options: wanted },
+      // Options from the API's answer (offerKinds), once the first page is loaded.
+      { name: "kind", label: t("docKind"), type: "select", options: [] },
       { name: "date_from", label: t("docFrom"), type: "date" },
       { name: "date_to", label: t("docTo"), type: "date" },
     ];

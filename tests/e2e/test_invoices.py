@@ -124,6 +124,10 @@ def test_dupond_finds_and_downloads_his_documents(page, billing_pages, invoices,
     widget.get_by_role("button", name="Filtrer").click()
     expect(rows).to_have_count(1)
     expect(kind).to_have_value("contract")
+    # The kind chosen survives a reload, once the options are known again.
+    page.reload()
+    expect(rows).to_have_count(1)
+    expect(kind).to_have_value("contract")
     with page.expect_download() as download_info:
         widget.get_by_role("link", name="Télécharger « Contrat de maintenance 2026 »").click()
     with open(download_info.value.path(), "rb") as handle:
