@@ -309,7 +309,7 @@ class PortalOrderDraft extends PortalElement {
         backordered = true;
         article.append(el("br"), mark);
       }
-      row.insertCell().append(`${number(line.quantity, 3)} ${line.unit_label}`);
+      row.insertCell().append(quantityWithUnit(line.quantity, line.unit));
       row.insertCell().append(money(line.unit_price_excl_tax));
       row.insertCell().append(money(line.total_excl_tax));
       for (const cell of [...row.cells].slice(1)) cell.className = "num";

@@ -105,7 +105,7 @@ class TestList:
 
     @pytest.mark.parametrize("query, expected", [
         ("kind=contract", ["contract"]),
-        ("kind=intervention_report", []),  # Dupond may not follow interventions
+        ("kind=intervention_report", ["report"]),
         ("date_from=2026-02-01&date_to=2026-03-31", ["invoice", "order"]),
         ("kind=order&date_from=2026-03-01", []),
         ("date_to=2026-01-31", ["contract"]),
