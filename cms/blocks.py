@@ -19,6 +19,28 @@ class CalloutBlock(blocks.StructBlock):
         label = _("Encadré")
 
 
+class HomeSpaceBlock(blocks.StructBlock):
+    """One space of the portal on the public home page: who it is for, what it offers and
+    where to enter it."""
+
+    audience = blocks.ChoiceBlock(
+        label=_("public"), default="clients",
+        choices=[("clients", _("Clients")), ("technicians", _("Techniciens"))],
+    )
+    title = blocks.CharBlock(label=_("titre"))
+    text = blocks.TextBlock(label=_("présentation"), required=False)
+    features = blocks.ListBlock(blocks.CharBlock(label=_("service")), label=_("services offerts"),
+                                default=[])
+    link_label = blocks.CharBlock(label=_("libellé du lien"), required=False)
+    link_url = blocks.CharBlock(label=_("adresse du lien"), required=False,
+                                help_text=_("Par exemple /espace-client/."))
+
+    class Meta:
+        template = "cms/blocks/home_space.html"
+        icon = "group"
+        label = _("Espace du portail")
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     """The blocks every page type offers: text, images, callouts and the portal widgets."""
 

@@ -13,7 +13,7 @@ from wagtail.snippets.models import register_snippet
 
 from portal_api.common.storage import private_storage
 
-from .blocks import BaseStreamBlock
+from .blocks import BaseStreamBlock, HomeSpaceBlock
 
 # Rights that can gate a portal page and its menu entry (rules permissions).
 PAGE_PERMISSIONS = [
@@ -72,7 +72,28 @@ class BasePortalPage(Page):
 
 
 class PortalHomePage(BasePortalPage):
-    """The public home of the portal (the site root): who we are, how to log in."""
+    """The public home of the portal (the site root): what the portal offers to whom, and
+    where to log in. Every word is in the page's fields, for editors to write and translate."""
+
+    lead = models.TextField(_("accroche"), blank=True,
+                            help_text=_("Une ou deux phrases sous le titre."))
+    spaces = StreamField([("space", HomeSpaceBlock())], blank=True, use_json_field=True,
+                         verbose_name=_("espaces du portail"))
+    login_heading = models.CharField(_("titre de l'encadré de connexion"), max_length=120,
+                                     blank=True)
+    login_text = RichTextField(_("texte de l'encadré de connexion"), blank=True,
+                               features=["bold", "italic", "link"])
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("lead"),
+        FieldPanel("spaces"),
+        MultiFieldPanel([FieldPanel("login_heading"), FieldPanel("login_text")],
+                        heading=_("Connexion")),
+        FieldPanel("intro"),
+    ]
+    search_fields = [*BasePortalPage.search_fields, index.SearchField("lead"),
+                     index.SearchField("spaces")]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ExtranetHomePage", "cms.IntranetHomePage", "cms.StandardPage",

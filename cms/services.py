@@ -17,6 +17,46 @@ def _restrict_to(page: Page, group_name: str) -> None:
     restriction.groups.set([group])
 
 
+# What the public home page says until an editor rewrites it (fields of PortalHomePage, so
+# that it is edited, and translated, in the admin).
+HOME_CONTENT = {
+    "lead": "Le portail de nos clients et de nos techniciens : vos commandes, vos factures et "
+            "vos interventions, en ligne, à toute heure, sur ordinateur comme sur téléphone.",
+    "spaces": [
+        ("space", {
+            "audience": "clients", "title": "Espace client",
+            "text": "Pour les entreprises clientes : chaque utilisateur y voit ce que ses droits "
+                    "lui ouvrent.",
+            "features": [
+                "Catalogue avec le stock disponible en temps réel",
+                "Commandes en préparation, passées et suivies jusqu'à la livraison",
+                "Factures et documents (contrats, bons de commande, bons d'intervention) "
+                "à télécharger",
+                "Demandes d'intervention avec photos et suivi des interventions",
+                "Parc d'équipements, contrats de maintenance et exports Excel",
+            ],
+            "link_label": "Accéder à l'espace client", "link_url": "/espace-client/",
+        }),
+        ("space", {
+            "audience": "technicians", "title": "Intranet techniciens",
+            "text": "Pour nos techniciens, sur le terrain comme à l'atelier.",
+            "features": [
+                "Tableau de bord LivePilot de la journée et de la semaine",
+                "Interventions du jour, filtrées par client, statut ou période",
+                "Bon d'intervention sur téléphone : heures, relevé, articles, frais, photos",
+                "Signature du client sur l'écran et bon PDF aussitôt disponible",
+            ],
+            "link_label": "Accéder à l'intranet", "link_url": "/intranet/",
+        }),
+    ],
+    "login_heading": "Comment se connecter ?",
+    "login_text": "<p>Connectez-vous avec l'adresse e-mail et le mot de passe de votre accès "
+                  "portail : vous arrivez directement dans votre espace. Pas encore d'accès ? "
+                  "Le gestionnaire du portail de votre société peut vous inviter, ou "
+                  "demandez-le à votre interlocuteur habituel.</p>",
+}
+
+
 @transaction.atomic
 def portal_pages_ensure() -> PortalHomePage:
     """Create the portal's page tree if it is missing: the public home as the default site's
@@ -33,13 +73,7 @@ def portal_pages_ensure() -> PortalHomePage:
             instance=Page(title="Root", slug="root")
         )
         home = root.add_child(instance=PortalHomePage(
-            title="Bienvenue sur votre portail", slug="accueil",
-            intro=[
-                ("paragraph", "<p>Clients : commandez, suivez vos interventions et "
-                              "téléchargez vos factures. Techniciens : retrouvez vos "
-                              "interventions et remplissez vos bons sur le terrain.</p>"),
-            ],
-        ))
+            title="Bienvenue sur votre portail", slug="accueil", **HOME_CONTENT))
         # Wagtail's own welcome page is replaced by ours as the site root.
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
@@ -208,6 +242,11 @@ def portal_content_ensure() -> None:
     )
 
     home = portal_pages_ensure()
+    if not home.spaces and not home.lead:  # a home page created before it had content
+        for field, value in HOME_CONTENT.items():
+            setattr(home, field, value)
+        home.intro = []
+        home.save()
     extranet = ExtranetHomePage.objects.get()
     intranet = IntranetHomePage.objects.get()
     if ProcedureIndexPage.objects.exists():

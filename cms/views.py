@@ -1,9 +1,12 @@
 """Branded error pages; under /api/ the same errors in the API's error shape."""
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 
 def _api_error(request, status: int, code: str, message: str):
@@ -29,3 +32,14 @@ def server_error(request):
     return _api_error(request, 500, "server_error",
                       _("Erreur interne du serveur. Réessayez dans un instant.")) or (
         HttpResponseServerError(loader.get_template("errors/500.html").render()))
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """`/favicon.ico`, which browsers and crawlers ask for whatever the pages' <link rel="icon">
+    says: the brand icon of the static files (a PNG, which every browser reads there)."""
+    path = finders.find("portal/favicon.png")
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/png")  # noqa: SIM115 - closed by the response

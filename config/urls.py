@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import cms_api_router
+from cms.views import favicon
 from portal_api.accounts import urls as accounts_urls
 from portal_api.common.views import ApiDocsView
 from portal_api.documents.views import signed_download
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Short-lived signed links to stored files, issued by the lists (portal_api/documents/links.py).
     path("telechargement/<str:token>/", signed_download, name="signed-download"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include(accounts_urls)),
 ]
 

@@ -100,3 +100,15 @@ def invoice_supply_date(*, invoice: Invoice):
     moment = ((invoice.order.delivered_at if invoice.order else None)
               or (invoice.intervention.end_at if invoice.intervention else None))
     return timezone.localdate(moment) if moment else invoice.issue_date
+
+
+def contract_pdf_context(*, contract: Contract) -> dict:
+    """Everything a maintenance contract's PDF shows: the parties, the term, the price, the
+    visits and the covered equipment with its site."""
+    from cms.selectors import pdf_seller
+
+    contract = Contract.objects.select_related("client_account").get(pk=contract.pk)
+    equipment = list(contract.equipment.select_related("site")
+                     .order_by("site__name", "serial_number"))
+    return {"contract": contract, "client": contract.client_account, "equipment": equipment,
+            "seller": pdf_seller()}

@@ -144,6 +144,10 @@ def contract_create(
                         visits_per_year=visits_per_year)
     contract.full_clean()
     contract.save()
+    from workflows.tasks.billing import contract_render_pdf_task
+
+    # The contract's PDF, in the client's documents.
+    contract_render_pdf_task.delay_on_commit(contract.pk)
     return contract
 
 
@@ -191,7 +195,7 @@ def invoice_pdf_ensure(*, invoice: Invoice, replace: bool = False):
             title=f"Facture {locked.number}",
             filename=f"{locked.number}.pdf", content=content, kind=DocumentKind.INVOICE,
             client_account=locked.client_account, related_object=locked,
-            content_type="application/pdf",
+            content_type="application/pdf", document_date=locked.issue_date,
         )
         if replace and locked.pdf_id:
             Document.objects.filter(pk=locked.pdf_id).delete()
@@ -199,3 +203,39 @@ def invoice_pdf_ensure(*, invoice: Invoice, replace: bool = False):
         locked.save(update_fields=["pdf", "updated_at"])
     invoice.pdf = document
     return document
+
+
+def contract_render_pdf(*, contract: Contract) -> bytes:
+    """A maintenance contract as a PDF (pure rendering, nothing stored)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from workflows.renderers import render_pdf
+
+    from .selectors import contract_pdf_context
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(template="pdf/contract.html",
+                          context=contract_pdf_context(contract=contract))
+
+
+def contract_pdf_ensure(*, contract: Contract, replace: bool = False):
+    """The contract's stored PDF (a GED document of the client, related to the contract,
+    dated its start), rendered and stored if it has none yet. Safe to run twice or
+    concurrently; `replace` renders it again (after its terms or equipment changed)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from portal_api.documents.models import DocumentKind
+    from portal_api.documents.services import source_pdf_ensure
+
+    contract = Contract.objects.select_related("client_account").get(pk=contract.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Contrat %(number)s – %(title)s") % {"number": contract.number,
+                                                        "title": contract.title}
+    return source_pdf_ensure(
+        source=contract, kind=DocumentKind.CONTRACT,
+        render=lambda: contract_render_pdf(contract=contract), title=title,
+        filename=f"{contract.number}.pdf", client_account=contract.client_account,
+        document_date=contract.start_date, replace=replace,
+    )

@@ -978,6 +978,8 @@ class _DemoBuilder:
             ("Dates de création", self.spread_creation_dates),
             ("PDF des dernières factures", self.render_recent_invoice_pdfs),
             ("PDF des bons d'intervention signés", self.render_intervention_reports),
+            ("PDF des contrats", self.render_contract_pdfs),
+            ("PDF des commandes passées", self.render_order_pdfs),
         ]
         for label, step in steps:
             started = time.monotonic()
@@ -1009,6 +1011,21 @@ class _DemoBuilder:
             picked += list(signed.filter(client_account_id=account_id)[:2])
         for intervention in sorted(picked, key=lambda i: i.pk):
             intervention_report_ensure(intervention=intervention)
+
+    def render_contract_pdfs(self) -> None:
+        """Every contract gets its PDF in its client's documents (dated its start)."""
+        from portal_api.billing.services import contract_pdf_ensure
+
+        for contract in sorted(self.contracts.values(), key=lambda c: c.pk):
+            contract_pdf_ensure(contract=contract)
+
+    def render_order_pdfs(self) -> None:
+        """Every placed order gets its PDF in its client's documents (dated the day it was
+        placed), as order_submit's task does for real orders once the transaction commits."""
+        from portal_api.orders.services import order_pdf_ensure
+
+        for order in Order.objects.filter(pk__in=self.seeded["order"]).order_by("pk"):
+            order_pdf_ensure(order=order)
 
     # -- the company ---------------------------------------------------------------------------
 

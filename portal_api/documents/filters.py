@@ -8,9 +8,10 @@ from .models import Document, DocumentKind
 
 class DocumentFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Type"))
-    date_from = filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
+    # The document's own date (an invoice's issue date…), as the list shows it.
+    date_from = filters.DateFilter(field_name="document_date", lookup_expr="gte",
                                    label=_("Depuis le"))
-    date_to = filters.DateFilter(field_name="created_at", lookup_expr="date__lte",
+    date_to = filters.DateFilter(field_name="document_date", lookup_expr="lte",
                                  label=_("Jusqu'au"))
     title = filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Titre"))
 

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.common.models import TimeStampedModel
@@ -26,6 +27,11 @@ class Document(TimeStampedModel):
     views that check the selector and the rule."""
 
     title = models.CharField(_("titre"), max_length=255)
+    # The document's own date (an invoice's issue date, an order's placement, a report's
+    # signature, a contract's start), set by the service that stores it: the lists show and
+    # sort by it, not by when the file happened to be generated.
+    document_date = models.DateField(_("date du document"), default=timezone.localdate,
+                                     db_index=True)
     kind = models.CharField(_("type"), max_length=24, choices=DocumentKind.choices,
                             default=DocumentKind.OTHER)
     file = models.FileField(_("fichier"), storage=private_storage, upload_to="ged/%Y/%m/")
@@ -52,10 +58,12 @@ class Document(TimeStampedModel):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents (GED)")
-        ordering = ["-created_at"]
+        ordering = ["-document_date", "-created_at"]
         indexes = [
             models.Index(fields=["client_account", "kind", "-created_at"],
                          name="document_account_kind_idx"),
+            models.Index(fields=["client_account", "-document_date", "-created_at"],
+                         name="document_account_date_idx"),
             models.Index(fields=["related_type", "related_id"], name="document_related_idx"),
         ]
         constraints = [

@@ -112,3 +112,12 @@ def company_document_list(*, user: User) -> QuerySet[Document]:
     if getattr(user, "is_authenticated", False) and not is_staff_member(user):
         qs = qs.filter(Q(kind__in=CLIENT_DOCUMENT_KINDS) | Q(owner=user))
     return qs
+
+
+def company_document_kinds(*, user: User) -> list[str]:
+    """The kinds of the documents the user may list that exist (one query): what the
+    documents list offers to filter by, in DocumentKind's order. A kind he may not read, or
+    of which his company has no document, is not offered."""
+    present = set(company_document_list(user=user).order_by().values_list("kind", flat=True)
+                  .distinct())
+    return [kind for kind in DocumentKind.values if kind in present]

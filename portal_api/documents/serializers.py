@@ -12,8 +12,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "title", "kind", "kind_label", "content_type", "size", "created_at",
-                  "related_label", "private", "download_url"]
+        fields = ["id", "title", "kind", "kind_label", "document_date", "content_type", "size",
+                  "created_at", "related_label", "private", "download_url"]
 
     def get_related_label(self, document) -> str:
         # The kind of object it belongs to ("Facture", "Contrat"…), without fetching it.

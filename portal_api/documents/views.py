@@ -18,7 +18,7 @@ from portal_api.common.schema import binary_response
 from . import selectors
 from .filters import DocumentFilter
 from .links import checked_url, document_download_name, read_token, session_tag
-from .models import Document
+from .models import Document, DocumentKind
 from .serializers import DocumentSerializer
 
 VIEW_DOCUMENTS = "documents.view_documents"
@@ -52,7 +52,7 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
     # that he may not read is a 403 (its source's right), another company's a 404.
     rules_permissions = {"list": VIEW_DOCUMENTS, "retrieve": VIEW_DOCUMENT,
                          "download": VIEW_DOCUMENT}
-    ordering_fields = ["created_at", "title", "kind"]
+    ordering_fields = ["document_date", "created_at", "title", "kind"]
 
     def get_queryset(self):
         if self.action == "list":
@@ -62,6 +62,12 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         response.data["permissions"] = {"download": request.user.has_perm(VIEW_DOCUMENTS)}
+        # The kinds to filter by: those the user may read and has documents of.
+        labels = dict(DocumentKind.choices)
+        response.data["kinds"] = [
+            {"value": kind, "label": str(labels[kind])}
+            for kind in selectors.company_document_kinds(user=request.user)
+        ]
         return response
 
     # No filter backends: the list's filters mean nothing for one document's file.

@@ -68,6 +68,7 @@ class DocumentViewSet(PortalSnippetViewSet):
         ChoiceColumn("kind", label=_("Type")),
         Column("client_account", label=_("Client"), sort_key="client_account__name"),
         Column("related_object", label=_("Rattaché à")),
+        Column("document_date", label=_("Date du document"), sort_key="document_date"),
         Column("size", label=_("Taille"), sort_key="size",
                accessor=lambda d: filesizeformat(d.size) if d.size else ""),
         Column("created_at", label=_("Déposé le"), sort_key="created_at"),
@@ -76,15 +77,17 @@ class DocumentViewSet(PortalSnippetViewSet):
     ]
     list_filter = ["kind", "client_account"]
     search_fields = ["title", "client_account__name", "client_account__code", "checksum"]
-    ordering = "-created_at"
+    ordering = "-document_date"
     inspect_view_fields = [
-        "title", "kind", "file", "content_type", "size", "checksum", "client_account",
-        "owner", "related_type", "related_id", "uploaded_by", "created_at",
+        "title", "kind", "document_date", "file", "content_type", "size", "checksum",
+        "client_account", "owner", "related_type", "related_id", "uploaded_by", "created_at",
     ]
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
-            FieldRowPanel([FieldPanel("kind"), FieldPanel("client_account")]),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("client_account"),
+                           FieldPanel("document_date",
+                                      help_text=_("Sa date propre (signature, émission…)."))]),
             FieldPanel("file"),
             MultiFieldPanel(
                 [FieldRowPanel([FieldPanel("related_type"), FieldPanel("related_id")])],

@@ -66,3 +66,23 @@ def order_detail_list(*, user: User) -> QuerySet[Order]:
     return order_list(user=user).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("article__family"))
     )
+
+
+def order_pdf_context(*, order: Order) -> dict:
+    """Everything a placed order's PDF shows: the seller, the client, the delivery site, the
+    lines with their frozen prices and the totals."""
+    from cms.selectors import pdf_seller
+    from portal_api.common.money import round_money
+
+    order = (Order.objects.select_related("client_account", "delivery_site", "submitted_by",
+                                          "prepared_by")
+             .prefetch_related(Prefetch("lines",
+                                        queryset=OrderLine.objects.select_related("article")))
+             .get(pk=order.pk))
+    lines = [{"reference": line.article.reference, "label": line.label or line.article.label,
+              "quantity": line.quantity, "unit": line.article.unit,
+              "unit_price_excl_tax": line.unit_price_excl_tax, "vat_rate": line.vat_rate,
+              "total_excl_tax": round_money(line.quantity * line.unit_price_excl_tax)}
+             for line in order.lines.all()]
+    return {"order": order, "client": order.client_account, "site": order.delivery_site,
+            "lines": lines, "seller": pdf_seller()}

@@ -138,9 +138,11 @@ def order_submit(*, order: Order, submitted_by: User | None,
     order.total_vat = sum((vat_amount(b, r) for r, b in bases.items()), Decimal(0))
     order.total_incl_tax = order.total_excl_tax + order.total_vat
     order.save()
-    from workflows.tasks.orders import order_placed_notify_task
+    from workflows.tasks.orders import order_placed_notify_task, order_render_pdf_task
 
     order_placed_notify_task.delay_on_commit(order.pk)
+    # The order's PDF, in the client's documents, dated the day it was placed.
+    order_render_pdf_task.delay_on_commit(order.pk)
     return order
 
 
@@ -438,3 +440,34 @@ def order_notify_placed(*, order_id: int) -> bool:
     order.placed_notified_at = timezone.now()
     order.save(update_fields=["placed_notified_at"])
     return True
+
+
+def order_render_pdf(*, order: Order) -> bytes:
+    """A placed order as a PDF (pure rendering, nothing stored)."""
+    from workflows.renderers import render_pdf
+
+    from .selectors import order_pdf_context
+
+    # A French business document, whoever asks for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(template="pdf/order.html", context=order_pdf_context(order=order))
+
+
+def order_pdf_ensure(*, order: Order, replace: bool = False):
+    """The placed order's stored PDF (a GED document of the client, related to the order,
+    dated the day it was placed), rendered and stored if it has none yet. Safe to run twice
+    or concurrently. A draft has none (409): it is not an order yet."""
+    from portal_api.documents.models import DocumentKind
+    from portal_api.documents.services import source_pdf_ensure
+
+    order = Order.objects.select_related("client_account").get(pk=order.pk)
+    if order.submitted_at is None or not order.number:
+        raise ServiceError(_("Une commande en préparation n'a pas de PDF."), code="draft",
+                           status_code=409)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Commande %(number)s") % {"number": order.number}
+    return source_pdf_ensure(
+        source=order, kind=DocumentKind.ORDER, render=lambda: order_render_pdf(order=order),
+        title=title, filename=f"{order.number}.pdf", client_account=order.client_account,
+        document_date=timezone.localdate(order.submitted_at), replace=replace,
+    )

@@ -1105,6 +1105,7 @@ def intervention_report_ensure(*, intervention: Intervention, replace: bool = Fa
                 filename=f"{locked.number}.pdf", content=content,
                 kind=DocumentKind.INTERVENTION_REPORT, client_account=locked.client_account,
                 related_object=locked, content_type="application/pdf",
+                document_date=timezone.localdate(locked.signed_at),
             )
             if locked.report_id:
                 old = Document.objects.filter(pk=locked.report_id).first()

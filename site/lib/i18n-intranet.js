@@ -104,6 +104,7 @@ addStrings({
     techNotSentOffline: "Non envoyé : connexion perdue. Réessayez quand le réseau revient.",
     // sheet: lines
     techLines: "Articles et main-d'œuvre",
+    techLinesTotal: "Total HT",
     techNoLines: "Aucun article ni main-d'œuvre pour le moment.",
     techArticleSearch: "Ajouter un article ou de la main-d'œuvre",
     techArticleSearchHint: "Référence ou mots",
@@ -279,6 +280,7 @@ addStrings({
     techCopyDiscardedSigned: "Unsent changes to this sheet were discarded: it is already signed.",
     techNotSentOffline: "Not sent: connection lost. Try again when the network is back.",
     techLines: "Articles and labour",
+    techLinesTotal: "Total excl. VAT",
     techNoLines: "No article or labour yet.",
     techArticleSearch: "Add an article or labour",
     techArticleSearchHint: "Reference or words",

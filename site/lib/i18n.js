@@ -1,6 +1,14 @@
 // Widget strings in the page's language (French first, English second).
 const catalogues = {
   fr: {
+    // Units, agreeing with the quantity (site/lib/format.js unitName)
+    unit_u_one: "unité", unit_u_other: "unités",
+    unit_h_one: "heure", unit_h_other: "heures",
+    unit_m_one: "mètre", unit_m_other: "mètres",
+    unit_m2_one: "m²", unit_m2_other: "m²",
+    unit_kg_one: "kg", unit_kg_other: "kg",
+    unit_l_one: "litre", unit_l_other: "litres",
+    unit_forfait_one: "forfait", unit_forfait_other: "forfaits",
     // <portal-account>, <portal-contacts>, <portal-colleagues>, <portal-equipment-list>
     account_details: "Mes coordonnées",
     account_company: "Ma société",
@@ -182,6 +190,13 @@ const catalogues = {
     docDownloadFor: "Télécharger « {title} »",
   },
   en: {
+    unit_u_one: "unit", unit_u_other: "units",
+    unit_h_one: "hour", unit_h_other: "hours",
+    unit_m_one: "metre", unit_m_other: "metres",
+    unit_m2_one: "m²", unit_m2_other: "m²",
+    unit_kg_one: "kg", unit_kg_other: "kg",
+    unit_l_one: "litre", unit_l_other: "litres",
+    unit_forfait_one: "flat rate", unit_forfait_other: "flat rates",
     // <portal-account>, <portal-contacts>, <portal-colleagues>, <portal-equipment-list>
     account_details: "My details",
     account_company: "My company",

@@ -5,14 +5,13 @@
 // /api/v1/interventions/.
 import { api } from "../lib/api.js";
 import { el } from "../lib/dom.js";
-import { date, dateTime, money, number } from "../lib/format.js";
+import { date, dateTime, money, number, quantityWithUnit } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-service.js";
 import { PortalList } from "../lib/portal-list.js";
 import { INTERVENTION_STATUSES, downloadList, equipmentCell, equipmentOrTyped, facts, fill, interventionStatusBadge, numberedTitle, openDetail } from "../lib/service-ui.js";
 
 // Units as a quantity shows them ("2,5 h"); a piece needs none.
-const UNITS = { u: "", m2: "m²" };
 
 const OPTIONS_MAX = 200; // beyond that many pieces of equipment, words are searched instead
 
@@ -164,9 +163,8 @@ class PortalInterventionList extends PortalList {
       const tr = body.insertRow();
       tr.dataset.reference = line.article ? line.article.reference : "";
       const code = line.article ? line.article.unit : "";
-      const unit = code && (UNITS[code] ?? code) ? ` ${UNITS[code] ?? code}` : "";
       const cells = [line.article ? line.article.reference : "", line.label || (line.article && line.article.label) || "",
-        `${number(line.quantity, 3)}${unit}`, money(line.unit_price_excl_tax), money(line.total_excl_tax)];
+        quantityWithUnit(line.quantity, code), money(line.unit_price_excl_tax), money(line.total_excl_tax)];
       columns.forEach(([key, className], index) => {
         const td = tr.insertCell();
         td.dataset.label = t(key);

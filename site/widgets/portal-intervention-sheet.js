@@ -13,7 +13,7 @@
 import SignaturePad from "signature_pad";
 import { api, ApiError } from "../lib/api.js";
 import { el, showFieldErrors } from "../lib/dom.js";
-import { date, dateTime, money, number } from "../lib/format.js";
+import { date, dateTime, money, number, quantityWithUnit, unitName } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import "../lib/i18n-intranet.js";
 import { fill, isConnectionError, nowInput, sendForm, statusBadge, toLocalInput, todayParis, urgentMark } from "../lib/intranet.js";
@@ -277,11 +277,12 @@ class PortalInterventionSheet extends PortalElement {
         const item = el("li", { class: "tech-item", "data-line": line.id, "data-reference": line.article.reference },
           el("div", { class: "tech-item__main" },
             el("strong", { text: label }),
-            el("span", { class: "muted", text: `${line.article.reference} · ${money(line.unit_price_excl_tax)} / ${line.article.unit}` })));
+            el("span", { class: "muted", text: `${line.article.reference} · ${money(line.unit_price_excl_tax)} / ${unitName(line.article.unit)}` })));
+        // Each line's total (HT), editable or not.
+        const total = el("span", { class: "tech-item__amount", "data-field": "line_total", text: money(line.total_excl_tax) });
         if (this.readOnly) {
           item.append(el("div", { class: "tech-item__side" },
-            el("span", { "data-field": "quantity", text: `${number(line.quantity, 3)} ${line.article.unit}` }),
-            el("span", { class: "muted", text: money(line.total_excl_tax) })));
+            el("span", { "data-field": "quantity", text: quantityWithUnit(line.quantity, line.article.unit) }), total));
         } else {
           const quantity = el("input", { type: "number", min: "0.001", step: "any", inputmode: "decimal", class: "tech-qty",
             value: Number(line.quantity), "aria-label": fill(t("techQuantityOf"), { label }) });
@@ -289,11 +290,15 @@ class PortalInterventionSheet extends PortalElement {
           const remove = el("button", { type: "button", class: "button button--danger tech-icon-button", text: "✕",
             title: t("techRemove"), "aria-label": fill(t("techRemoveItem"), { label }) });
           remove.addEventListener("click", () => this.mutate(`/api/v1/interventions/${data.id}/lines/${line.id}/`, { method: "DELETE" }, "lines"));
-          item.append(el("div", { class: "tech-item__side" }, quantity, el("span", { class: "muted", text: line.article.unit }), remove));
+          item.append(el("div", { class: "tech-item__side" }, quantity,
+            el("span", { class: "muted", text: unitName(line.article.unit, line.quantity) }), total, remove));
         }
         list.append(item);
       }
-      section.append(list);
+      // The sheet's total (HT): the sum of the lines' totals, in cents to add exactly.
+      const cents = data.lines.reduce((sum, line) => sum + Math.round(Number(line.total_excl_tax) * 100), 0);
+      section.append(list, el("p", { class: "tech-lines__total", "data-field": "lines_total" },
+        el("span", { text: t("techLinesTotal") }), el("strong", { text: money(cents / 100) })));
     }
     if (!this.readOnly) section.append(this.articleSearch(data));
     return section;

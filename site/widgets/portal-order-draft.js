@@ -6,7 +6,7 @@
 // stock policy does with a larger quantity are said under it. Without an id, the user's drafts are listed. What is offered follows the
 // order's `can` object. Attributes: catalogue_page, list_page.
 import { api, ApiError } from "../lib/api.js";
-import { dateTime, money, number } from "../lib/format.js";
+import { dateTime, money, number, quantityWithUnit } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { backorderMark, hintNode, showHint, stockHint } from "../lib/order-stock.js";
 import { PortalElement } from "../lib/portal-element.js";
@@ -156,7 +156,7 @@ class PortalOrderDraft extends PortalElement {
       };
       cell(t("catReference"), line.reference);
       cell(t("catLabel"), line.label);
-      cell(t("catQuantity"), order.can.edit ? this.quantityInput(order, line) : `${number(line.quantity, 3)} ${line.unit_label}`, "num");
+      cell(t("catQuantity"), order.can.edit ? this.quantityInput(order, line) : quantityWithUnit(line.quantity, line.unit), "num");
       cell(t("ordUnitPrice"), money(line.unit_price_excl_tax), "num");
       cell(t("ordLineTotal"), money(line.total_excl_tax), "num");
       if (order.status === "draft") {
@@ -309,7 +309,7 @@ class PortalOrderDraft extends PortalElement {
         backordered = true;
         article.append(el("br"), mark);
       }
-      row.insertCell().append(`${number(line.quantity, 3)} ${line.unit_label}`);
+      row.insertCell().append(quantityWithUnit(line.quantity, line.unit));
       row.insertCell().append(money(line.unit_price_excl_tax));
       row.insertCell().append(money(line.total_excl_tax));
       for (const cell of [...row.cells].slice(1)) cell.className = "num";

@@ -60,3 +60,36 @@ def test_api_errors_keep_the_error_shape(client):
     response = client.get("/api/v1/inconnu/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_home_page_says_what_the_portal_offers_and_where_to_log_in(client, home, dupond):
+    """Not an empty screen with one sentence: the spaces, their services, the login; every
+    word from the page's fields (an editor changes it in the admin)."""
+    content = client.get("/").content.decode()
+    assert "Espace client" in content and "Intranet techniciens" in content
+    for offer in ("stock disponible", "Commandes", "Factures", "suivi des interventions",
+                  "Signature du client sur l&#x27;écran"):
+        assert offer in content, offer
+    assert 'href="/connexion/"' in content and "Comment se connecter ?" in content
+    assert 'href="/espace-client/"' in content and 'href="/intranet/"' in content
+    home.lead = "Un autre texte, écrit par un éditeur."
+    home.spaces = [("space", {"audience": "clients", "title": "Vos achats", "features": []})]
+    home.save()
+    content = client.get("/").content.decode()
+    assert "Un autre texte, écrit par un éditeur." in content and "Vos achats" in content
+    assert "Intranet techniciens" not in content
+    # A logged-in client is offered his space instead of the login.
+    client.force_login(dupond)
+    content = client.get("/").content.decode()
+    assert "Mon espace client" in content and 'data-action="login"' not in content
+
+
+def test_favicon(client, home):
+    """Every page links its icon, and /favicon.ico (asked by browsers whatever the page says)
+    is an image, not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    page = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/portal/favicon.svg" type="image/svg+xml"' in page

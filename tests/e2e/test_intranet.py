@@ -447,3 +447,34 @@ def test_julie_adds_an_expense_with_its_receipt_and_photos(page, intranet_pages,
     item.get_by_role("button", name="Retirer").click()
     expect(item).to_have_count(0)
     assert not intervention.expenses.exists()
+
+
+def test_the_sheet_shows_each_lines_total_and_the_sheets_total(page, intranet_pages, day,
+                                                               julie, screenshot):
+    """Each line says what it costs and the sheet its total (HT), kept right when a quantity
+    changes; units agree with the quantity (« 2 unités », not « 2 u »)."""
+    from portal_api.service.services import intervention_line_add
+
+    intervention = day["now"]
+    intervention_line_add(intervention=intervention, article=day["pump"], quantity="2")
+    intervention_line_add(intervention=intervention, article=day["labour"], quantity="1.5")
+    log_in(page, julie.email)
+    page.goto(f"{SHEET}?intervention={intervention.pk}")
+    sheet = page.locator("portal-intervention-sheet")
+    pump = sheet.locator("[data-list=lines] [data-reference=CIRC-25]")
+    labour = sheet.locator("[data-list=lines] [data-reference=MO-TECH]")
+    total = sheet.locator("[data-field=lines_total]")
+    expect(pump.locator("[data-field=line_total]")).to_have_text(re.compile(r"^378,00\s€$"))
+    expect(labour.locator("[data-field=line_total]")).to_have_text(re.compile(r"^87,00\s€$"))
+    expect(total).to_have_text(re.compile(r"Total HT\s*465,00\s€"))
+    expect(pump).to_contain_text("unités")
+    expect(pump).to_contain_text("/ unité")
+    expect(labour).to_contain_text("heure")
+    sheet.locator("[data-list=lines]").scroll_into_view_if_needed()
+    screenshot("intranet-sheet-line-totals")
+    quantity = pump.get_by_label("Quantité de Circulateur basse consommation")
+    quantity.fill("3")
+    quantity.blur()
+    expect(total).to_have_text(re.compile(r"Total HT\s*654,00\s€"))
+    expect(sheet.locator("[data-list=lines] [data-reference=CIRC-25] [data-field=line_total]")
+           ).to_have_text(re.compile(r"^567,00\s€$"))

@@ -95,25 +95,39 @@ def test_dupond_filters_his_invoices_and_downloads_a_pdf(page, billing_pages, in
 
 def test_dupond_finds_and_downloads_his_documents(page, billing_pages, invoices, dupond,
                                                   dupond_company, screenshot):
+    """Each row shows the document's own date (the invoices' issue dates, the contract's
+    start), newest first, whatever day the files were generated; the kind filter offers only
+    the kinds he has documents of and may read."""
     document_create(title="Contrat de maintenance 2026", filename="contrat.pdf",
                     content=b"%PDF-1.4 contrat", kind=DocumentKind.CONTRACT,
-                    client_account=dupond_company)
+                    client_account=dupond_company, document_date=datetime.date(2025, 12, 15))
+    # A buyer follows no intervention: never listed, never offered as a kind.
     document_create(title="Bon d'intervention BI-2026-000001", filename="bi.pdf",
                     content=b"%PDF-1.4 bon", kind=DocumentKind.INTERVENTION_REPORT,
                     client_account=dupond_company)
     log_in(page, dupond.email)
     page.goto("/espace-client/documents/")
     widget = page.locator("portal-document-list")
-    # The contract and the three issued invoices' PDFs (stored on issue); not the report:
+    # The three issued invoices' PDFs (stored on issue) and the contract; not the report:
     # Dupond may not follow interventions (documents go by the right of their source).
-    expect(widget.locator("tbody tr")).to_have_count(4)
+    rows = widget.locator("tbody tr")
+    expect(rows).to_have_count(4)
     expect(widget.locator("[data-kind=intervention_report]")).to_have_count(0)
     expect(widget.locator("[data-kind=invoice]")).to_have_count(3)
+    dates = widget.locator("tbody td[data-label=Date]")
+    expect(dates).to_have_text(["12/03/2026", "12/02/2026", "12/01/2026", "15/12/2025"])
+    kind = widget.get_by_label("Type")
     screenshot("documents-dupond")
     open_filters(widget)
-    widget.get_by_label("Type").select_option("contract")
+    expect(kind.locator("option")).to_have_text(["Tous", "Contrat", "Facture"])
+    kind.select_option("contract")
     widget.get_by_role("button", name="Filtrer").click()
-    expect(widget.locator("tbody tr")).to_have_count(1)
+    expect(rows).to_have_count(1)
+    expect(kind).to_have_value("contract")
+    # The kind chosen survives a reload, once the options are known again.
+    page.reload()
+    expect(rows).to_have_count(1)
+    expect(kind).to_have_value("contract")
     with page.expect_download() as download_info:
         widget.get_by_role("link", name="Télécharger « Contrat de maintenance 2026 »").click()
     with open(download_info.value.path(), "rb") as handle:

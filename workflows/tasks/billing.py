@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from portal_api.billing.models import Invoice, InvoiceStatus
-from portal_api.billing.services import invoice_pdf_ensure
+from portal_api.billing.models import Contract, Invoice, InvoiceStatus
+from portal_api.billing.services import contract_pdf_ensure, invoice_pdf_ensure
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=60)
@@ -16,3 +16,13 @@ def invoice_render_pdf_task(self, invoice_id: int) -> int | None:
     if invoice.pdf_id:
         return invoice.pdf_id
     return invoice_pdf_ensure(invoice=invoice).pk
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=60)
+def contract_render_pdf_task(self, contract_id: int) -> int | None:
+    """Render a contract's PDF and store it in the GED (kept when it has one); returns the
+    Document id, None when the contract is gone."""
+    contract = Contract.objects.filter(pk=contract_id).first()
+    if contract is None:
+        return None
+    return contract_pdf_ensure(contract=contract).pk

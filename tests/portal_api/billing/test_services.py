@@ -158,3 +158,35 @@ class TestSetStatus:
         assert invoice_mark_overdue(today=datetime.date(2026, 3, 1)) == 1
         assert Invoice.objects.get(pk=issued.pk).status == InvoiceStatus.OVERDUE
         assert Invoice.objects.get(pk=paid.pk).status == InvoiceStatus.PAID
+
+
+@pytest.mark.django_db
+class TestContractPdf:
+    def test_a_new_contract_gets_its_pdf_dated_its_start(
+            self, django_capture_on_commit_callbacks):
+        from io import BytesIO
+
+        from pypdf import PdfReader
+
+        from portal_api.billing.services import contract_create
+        from portal_api.documents.models import Document, DocumentKind
+        from portal_api.service.factories import EquipmentFactory
+
+        account = ClientAccountFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            contract = contract_create(
+                client_account=account, number="CT-2026-007", title="Maintenance CVC",
+                start_date=datetime.date(2026, 2, 1), end_date=datetime.date(2027, 1, 31))
+        document = Document.objects.get(kind=DocumentKind.CONTRACT)
+        assert document.related_object == contract and document.client_account == account
+        assert document.document_date == datetime.date(2026, 2, 1)
+        assert document.title == "Contrat CT-2026-007 – Maintenance CVC"
+        # Rendered again with its equipment once it is attached.
+        EquipmentFactory(client_account=account, site__client_account=account,
+                         contract=contract, serial_number="SN-42", label="Chaudière")
+        from portal_api.billing.services import contract_pdf_ensure
+
+        again = contract_pdf_ensure(contract=contract, replace=True)
+        text = PdfReader(BytesIO(again.file.read())).pages[0].extract_text()
+        assert "MAINTENANCE" in text and "SN-42" in text and "01/02/2026" in text
+        assert Document.objects.filter(kind=DocumentKind.CONTRACT).count() == 1

@@ -184,6 +184,40 @@ class TestScenario:
         assert user(DUPOND).has_perm("orders.view_orders", dupond_order)
         assert not other.has_perm("orders.view_orders", dupond_order)
 
+    def test_contracts_and_placed_orders_are_in_each_companys_documents(self):
+        """The « Contrat » and « Commande » filters of every company's documents list have
+        rows, each dated by its source, not by the day the demo was seeded."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from portal_api.billing.models import Contract
+        from portal_api.documents.models import Document, DocumentKind
+        from portal_api.documents.selectors import company_document_kinds
+
+        def documents_of(obj, kind):
+            return list(Document.objects.filter(
+                kind=kind, related_type=ContentType.objects.get_for_model(obj),
+                related_id=obj.pk).values_list("client_account_id", "document_date"))
+
+        for contract in Contract.objects.all():
+            assert documents_of(contract, DocumentKind.CONTRACT) == [
+                (contract.client_account_id, contract.start_date)]
+        placed = Order.objects.exclude(submitted_at=None)
+        for order in placed:
+            assert documents_of(order, DocumentKind.ORDER) == [
+                (order.client_account_id, timezone.localdate(order.submitted_at))]
+        for account in ClientAccount.objects.all():
+            kinds = set(Document.objects.filter(client_account=account)
+                        .values_list("kind", flat=True))
+            if account.contracts.exists():
+                assert DocumentKind.CONTRACT in kinds, account.code
+            if placed.filter(client_account=account).exists():
+                assert DocumentKind.ORDER in kinds, account.code
+        assert {"contract", "order", "invoice"} <= set(company_document_kinds(user=user(DUPOND)))
+        assert {"contract", "intervention_report"} <= set(
+            company_document_kinds(user=user(MARTIN)))
+        days = set(Document.objects.values_list("document_date", flat=True))
+        assert len(days) > 30
+
     def test_client_companies(self):
         accounts = ClientAccount.objects.all()
         assert accounts.count() >= 5

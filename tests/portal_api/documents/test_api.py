@@ -28,12 +28,14 @@ def snapshot():
 
 def make(company, kind=DocumentKind.CONTRACT, title="Contrat de maintenance", *,
          created=None, **extra):
+    """A stored document dated `created` (its own date); its files are all generated today,
+    in the reverse order, so that a list by generation time would read backwards."""
     document = document_create(title=title, filename=f"{kind}.pdf",
                                content=f"%PDF-1.4 {title}".encode(), kind=kind,
-                               client_account=company, **extra)
+                               client_account=company, document_date=created, **extra)
     if created:
-        Document.objects.filter(pk=document.pk).update(
-            created_at=timezone.make_aware(datetime.datetime.combine(created, datetime.time(9))))
+        stored = timezone.now() - datetime.timedelta(seconds=created.toordinal() % 100000)
+        Document.objects.filter(pk=document.pk).update(created_at=stored)
         document.refresh_from_db()
     return document
 
@@ -44,6 +46,15 @@ def no_documents_right(dupond_company):
     return PortalProfileFactory(
         user=UserFactory(email="compta@dupond-industrie.fr"), client_account=dupond_company,
         role=PortalRole.CUSTOM, can_view_invoices=True,
+    ).user
+
+
+@pytest.fixture
+def manager(dupond_company):
+    """Dupond Industrie's portal manager: every right, so every kind of its paperwork."""
+    return PortalProfileFactory(
+        user=UserFactory(email="direction@dupond-industrie.fr"), client_account=dupond_company,
+        role=PortalRole.MANAGER,
     ).user
 
 
@@ -94,14 +105,49 @@ class TestList:
 
     @pytest.mark.parametrize("query, expected", [
         ("kind=contract", ["contract"]),
-        ("kind=intervention_report", []),  # Dupond may not follow interventions
+        ("kind=intervention_report", ["report"]),
         ("date_from=2026-02-01&date_to=2026-03-31", ["invoice", "order"]),
         ("kind=order&date_from=2026-03-01", []),
         ("date_to=2026-01-31", ["contract"]),
     ])
-    def test_filters_by_kind_and_period(self, api_as, dupond, documents, query, expected):
-        data = api_as(dupond).get(f"/api/v1/documents/?{query}").json()
+    def test_filters_by_kind_and_period(self, api_as, manager, documents, query, expected):
+        data = api_as(manager).get(f"/api/v1/documents/?{query}").json()
         assert [r["id"] for r in data["results"]] == [documents[k].pk for k in expected]
+
+    def test_each_row_shows_and_sorts_by_the_documents_own_date(self, api_as, manager,
+                                                               documents):
+        """Not the day its file was generated (every demo row showed the seeding day)."""
+        rows = api_as(manager).get("/api/v1/documents/").json()["results"]
+        shared = [r for r in rows if r["kind"] != "export"]
+        assert [(r["title"], r["document_date"]) for r in shared] == [
+            ("Bon BI-2026-000001", "2026-04-05"), ("Facture FA-2026-00001", "2026-03-05"),
+            ("Commande CO-2026-000001", "2026-02-05"), ("Contrat de maintenance", "2026-01-05"),
+        ]
+        oldest_first = api_as(manager).get("/api/v1/documents/?ordering=document_date").json()
+        assert oldest_first["results"][0]["document_date"] == "2026-01-05"
+
+    def test_the_kinds_offered_are_those_the_user_may_read_and_has(self, api_as, dupond,
+                                                                   martin, manager,
+                                                                   other_manager, documents):
+        def kinds(user, query=""):
+            return [k["value"] for k in
+                    api_as(user).get(f"/api/v1/documents/{query}").json()["kinds"]]
+
+        # Exports are their requester's alone: the manager has none.
+        assert kinds(manager) == ["contract", "order", "invoice", "intervention_report"]
+        assert kinds(dupond) == ["contract", "order", "invoice", "export"]  # no reports
+        # Martin may not order: no "Commande"; his own export is there.
+        assert kinds(martin) == ["contract", "intervention_report", "export"]
+        # The other company has one contract, nothing else.
+        assert kinds(other_manager) == ["contract"]
+        # The options do not shrink with the filter applied.
+        assert kinds(manager, "?kind=order") == kinds(manager)
+        labels = api_as(dupond).get("/api/v1/documents/").json()["kinds"]
+        assert labels[0] == {"value": "contract", "label": "Contrat"}
+
+    def test_no_document_no_kind_offered(self, api_as, dupond):
+        data = api_as(dupond).get("/api/v1/documents/").json()
+        assert data["count"] == 0 and data["kinds"] == []
 
     @pytest.mark.parametrize("query, field", [("kind=nimporte", "kind"),
                                               ("date_from=hier", "date_from"),
@@ -142,8 +188,8 @@ class TestList:
         with CaptureQueriesContext(connection) as large:
             assert len(client.get("/api/v1/documents/").json()["results"]) == 50
         assert len(large.captured_queries) == len(small.captured_queries)
-        # session, user, profile, count, page
-        assert len(small.captured_queries) <= 5
+        # session, user, profile, count, page, the kinds offered
+        assert len(small.captured_queries) <= 6
 
 
 class TestDownload:
@@ -208,7 +254,7 @@ def test_a_contract_uploaded_in_the_admin_appears_in_the_clients_list(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("wagtailsnippets_documents_document:add"), {
             "title": "Contrat CT-2026-042 signé", "kind": DocumentKind.CONTRACT,
-            "client_account": dupond_company.pk,
+            "client_account": dupond_company.pk, "document_date": "2026-03-02",
             "related_type": ContentType.objects.get_for_model(contract).pk,
             "related_id": contract.pk,
             "file": SimpleUploadedFile("contrat.pdf", content, "application/pdf"),
@@ -218,6 +264,7 @@ def test_a_contract_uploaded_in_the_admin_appears_in_the_clients_list(
     assert [row["title"] for row in data["results"]] == ["Contrat CT-2026-042 signé"]
     row = data["results"][0]
     assert row["size"] == len(content) and row["related_label"] == "Contrat"
+    assert row["document_date"] == "2026-03-02"
     download = api_as(dupond).get(row["download_url"])
     assert b"".join(download.streaming_content) == content
     # The other client sees none of it.

@@ -378,3 +378,62 @@ class TestStockPolicyBackorder:
         for message in mailoutbox:
             assert ("15 × Circulateur : 100,00 € HT — 5 en reliquat, réapprovisionnement "
                     "prévu le 12/01/2027") in message.body
+
+class TestOrderPdf:
+    """A placed order's PDF is stored in its client's documents, dated the day it was placed,
+    once, and is in the documents list under « Commande »."""
+
+    def test_placing_an_order_stores_its_pdf(self, draft, dupond, api_as,
+                                             django_capture_on_commit_callbacks):
+        from django.utils import timezone
+
+        from portal_api.documents.models import Document, DocumentKind
+
+        with django_capture_on_commit_callbacks(execute=True):
+            order = order_submit(order=draft, submitted_by=dupond)
+        document = Document.objects.get(kind=DocumentKind.ORDER)
+        assert document.related_object == order
+        assert document.client_account_id == order.client_account_id
+        assert document.title == f"Commande {order.number}"
+        assert document.file.read().startswith(b"%PDF")
+        assert document.document_date == timezone.localdate()  # placed today
+        rows = api_as(dupond).get("/api/v1/documents/?kind=order").json()["results"]
+        assert [r["id"] for r in rows] == [document.pk]
+
+    def test_ensure_is_idempotent_and_dated_the_placement_day(self, draft, dupond):
+        import datetime
+
+        from django.utils import timezone
+
+        from portal_api.orders.services import order_pdf_ensure
+
+        order = order_submit(order=draft, submitted_by=dupond)
+        placed = timezone.make_aware(datetime.datetime(2026, 3, 14, 23, 30))  # Paris time
+        Order.objects.filter(pk=order.pk).update(submitted_at=placed)
+        first = order_pdf_ensure(order=order)
+        assert order_pdf_ensure(order=order).pk == first.pk
+        assert first.document_date == datetime.date(2026, 3, 14)
+        again = order_pdf_ensure(order=order, replace=True)
+        assert again.pk != first.pk
+        from portal_api.documents.models import Document
+
+        assert list(Document.objects.values_list("pk", flat=True)) == [again.pk]
+
+    def test_the_pdf_shows_the_lines_with_their_units_agreed(self, draft, dupond):
+        from io import BytesIO
+
+        from pypdf import PdfReader
+
+        from portal_api.orders.services import order_render_pdf
+
+        order = order_submit(order=draft, submitted_by=dupond)
+        text = PdfReader(BytesIO(order_render_pdf(order=order))).pages[0].extract_text()
+        assert order.number in text and "BON DE COMMANDE" in text
+        assert "2 unités" in text and "Circulateur" in text
+
+    def test_a_draft_has_no_pdf(self, draft):
+        from portal_api.orders.services import order_pdf_ensure
+
+        with pytest.raises(ServiceError) as error:
+            order_pdf_ensure(order=draft)
+        assert error.value.status_code == 409
