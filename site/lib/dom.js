@@ -73,6 +73,8 @@ function clearFieldError(event) {
 export function clearFieldErrorsOnEdit(root) {
   if (!root || clearing.has(root)) return;
   clearing.add(root);
-  root.addEventListener("input", clearFieldError);
-  root.addEventListener("change", clearFieldError);
+  // Capture phase: the old error goes before the field's own handlers run, so that a check
+  // made on the same event (a file refused when picked) shows its new error.
+  root.addEventListener("input", clearFieldError, true);
+  root.addEventListener("change", clearFieldError, true);
 }

@@ -421,12 +421,13 @@ def test_uploading_a_document_queues_its_metadata(admin_client, data, superuser,
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = admin_client.post(url(Document, "add"), {
             "title": "Rapport de visite", "kind": DocumentKind.ATTACHMENT,
-            "client_account": data[ClientAccount].pk,
+            "client_account": data[ClientAccount].pk, "document_date": "2026-11-30",
             "file": SimpleUploadedFile("rapport.pdf", content, "application/pdf"),
         })
     assert response.status_code == 302, response.content.decode()
     assert len(callbacks) == 1
     document = Document.objects.get(title="Rapport de visite")
+    assert document.document_date.isoformat() == "2026-11-30"  # its own date, not the upload
     assert document.uploaded_by == superuser
     assert document.checksum == hashlib.sha256(content).hexdigest()
     assert document.size == len(content)
