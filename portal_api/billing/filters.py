@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from portal_api.common.exportable import ListFilterSet
+
 from .models import Invoice, InvoiceStatus
 
 
@@ -16,7 +18,7 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
-class InvoiceFilter(filters.FilterSet):
+class InvoiceFilter(ListFilterSet):
     date_from = filters.DateFilter(field_name="issue_date", lookup_expr="gte",
                                    label=_("Émise à partir du"))
     date_to = filters.DateFilter(field_name="issue_date", lookup_expr="lte",

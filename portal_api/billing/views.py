@@ -1,19 +1,17 @@
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal_api.common.api import ScopedReadOnlyViewSet, XlsxExportMixin
-from portal_api.common.export import DATE_FORMAT, MONEY_FORMAT, Column
 from portal_api.common.pagination import PortalPagination
 from portal_api.common.schema import binary_response
 from portal_api.documents.views import document_file_response
 
 from . import selectors
-from .filters import InvoiceFilter
+from .exports import INVOICE_LIST
 from .models import InvoiceStatus
 from .serializers import InvoiceDetailSerializer, InvoiceSerializer
 from .services import invoice_pdf_ensure, invoice_render_pdf
@@ -46,24 +44,10 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
 
     selector = selectors.invoice_list
     serializer_class = InvoiceSerializer
-    filterset_class = InvoiceFilter
+    # Its rows, filters, ordering and export columns: exports.INVOICE_LIST.
+    exportable = INVOICE_LIST
     pagination_class = TotalsPagination
     rules_permissions = {"list": VIEW_INVOICES, "retrieve": VIEW_INVOICES, "pdf": VIEW_INVOICES}
-    ordering_fields = ["issue_date", "due_date", "number", "total_incl_tax"]
-    export_filename = "factures"
-    export_columns = [
-        Column(_("Numéro"), lambda i: i.number or ""),
-        Column(_("Statut"), lambda i: str(i.get_status_display())),
-        Column(_("Date de facture"), lambda i: i.issue_date, DATE_FORMAT),
-        Column(_("Échéance"), lambda i: i.due_date, DATE_FORMAT),
-        Column(_("Payée le"), lambda i: i.paid_at, DATE_FORMAT),
-        Column(_("Total HT"), lambda i: i.total_excl_tax, MONEY_FORMAT),
-        Column(_("TVA"), lambda i: i.total_vat, MONEY_FORMAT),
-        Column(_("Total TTC"), lambda i: i.total_incl_tax, MONEY_FORMAT),
-        Column(_("Reste à payer"),
-               lambda i: i.total_incl_tax if i.status in selectors.UNPAID_STATUSES else 0,
-               MONEY_FORMAT),
-    ]
 
     def get_queryset(self):
         user = self.request.user
@@ -75,7 +59,7 @@ class InvoiceViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
             return (selectors.invoice_list(user=user).select_related(None).select_related("pdf")
                     .only("id", "number", "status", "client_account_id",
                           "pdf__id", "pdf__file", "pdf__content_type"))
-        return selectors.invoice_list(user=user)
+        return super().get_queryset()
 
     def get_serializer_class(self):
         return InvoiceDetailSerializer if self.action == "retrieve" else InvoiceSerializer

@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
 
+from .exportable import ExportableList
+
 
 class RulesPermission(permissions.BasePermission):
     def _perm(self, view) -> str:
@@ -67,41 +69,50 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     _abstract = True
 
 
-# Every list that exports, by its export name (its `export_filename`): the background export
-# finds the list's viewset here to rebuild the same rows in the worker.
-EXPORTABLE_LISTS: dict[str, type] = {}
-
 # Query parameters that shape a page or the answer, not the rows.
 NOT_FILTERS = frozenset({"format", "page", "page_size"})
 
 
-def exportable_list(name: str) -> type | None:
-    """The viewset exporting under `name`. The viewsets register when their module is imported;
-    a worker imports no view, so the URLconf is loaded first (it imports them all)."""
-    if name not in EXPORTABLE_LISTS:
-        from django.urls import get_resolver
-
-        get_resolver().url_patterns  # noqa: B018 - imports every app's views
-    return EXPORTABLE_LISTS.get(name)
-
-
 class XlsxExportMixin:
-    """`?format=xlsx` on a list: the same filters and ordering, every row (not one page).
+    """A list declared exportable (common/exportable.py): its rows, filters and order come from
+    `exportable`, the declaration the background export also reads; `?format=xlsx` exports
+    them all (not one page).
 
     Up to settings.EXPORT_SYNC_MAX_ROWS rows the .xlsx is streamed at once. Above, an
     ExportJob is queued (portal_api.exports) and the answer is 202 with the job, whose progress
-    the widget follows; the worker rebuilds the same rows through this viewset's own
-    `filter_queryset(get_queryset())` for the same user and parameters. The view sets
-    `export_columns` (a list of export.Column) and `export_filename` (also the list's export
-    name, unique)."""
+    the widget follows; the worker rebuilds the same rows from the same declaration for the
+    same user and parameters. `filterset_class`, `ordering_fields` and `ordering` are the
+    declaration's (DRF's filter backends and the OpenAPI schema read them there)."""
 
-    export_columns: list = []
-    export_filename = "export"
+    exportable: ExportableList | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.export_columns and not cls.__dict__.get("_abstract", False):
-            EXPORTABLE_LISTS[cls.export_filename] = cls
+        exportable = cls.__dict__.get("exportable")
+        if exportable is None:
+            return
+        for name in ("filterset_class", "filterset_fields", "ordering_fields", "ordering"):
+            if name in cls.__dict__:
+                raise ImproperlyConfigured(
+                    f"{cls.__name__}.{name}: the exportable list declares it (one place).")
+        cls.filterset_class = exportable.filterset_class
+        cls.ordering_fields = list(exportable.ordering_fields)
+        cls.ordering = list(exportable.ordering) if exportable.ordering else None
+        if cls.__dict__.get("rules_permissions", {}).get("list") != exportable.rule:
+            raise ImproperlyConfigured(
+                f"{cls.__name__}: the `list` rule must be the exportable list's "
+                f"({exportable.rule!r}).")
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "list":
+            return self.exportable.selector(user=self.request.user)
+        return super().get_queryset()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.action == "list":
+            return self.exportable.filter(queryset, user=self.request.user,
+                                          params=self.request.query_params)
+        return super().filter_queryset(queryset)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -136,10 +147,10 @@ class XlsxExportMixin:
 
         # A temporary file rather than memory: the workbook is zipped at the end.
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        write_xlsx(columns=self.export_columns, rows=iterate(queryset), out=out,
-                   title=self.export_filename)
+        write_xlsx(columns=list(self.exportable.columns), rows=iterate(queryset), out=out,
+                   title=self.exportable.name)
         out.seek(0)
-        filename = f"{self.export_filename}-{timezone.localdate():%Y-%m-%d}.xlsx"
+        filename = f"{self.exportable.name}-{timezone.localdate():%Y-%m-%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=filename,
                             content_type=XLSX_CONTENT_TYPE)
 
@@ -153,7 +164,7 @@ class XlsxExportMixin:
 
         params = {key: request.query_params.getlist(key) for key in request.query_params
                   if key not in NOT_FILTERS}
-        job = export_request(user=request.user, list_name=self.export_filename, params=params,
+        job = export_request(user=request.user, list_name=self.exportable.name, params=params,
                              total=total, language=translation.get_language() or "fr")
         job.refresh_from_db()  # without a broker the task already ran
         data = ExportJobSerializer(job, context={"request": request}).data

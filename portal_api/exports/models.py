@@ -33,7 +33,7 @@ class ExportJob(TimeStampedModel):
                              related_name="export_jobs", verbose_name=_("demandé par"))
     kind = models.CharField(_("type"), max_length=16, choices=ExportKind.choices,
                             default=ExportKind.XLSX)
-    # The exported list (XlsxExportMixin.export_filename of its viewset, e.g. "commandes").
+    # The exported list: its ExportableList.name (common/exportable.py), e.g. "commandes".
     list_name = models.CharField(_("liste"), max_length=60)
     # The query parameters of the list as the user sent them: {name: [values]}.
     params = models.JSONField(_("paramètres"), default=dict, blank=True)

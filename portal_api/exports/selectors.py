@@ -1,19 +1,20 @@
-"""Reads for exports: a user's own jobs, and the rows a job exports, rebuilt through the
-list's own viewset for that user (same selector, filters and ordering as the list)."""
+"""Reads for exports: a user's own jobs, and the rows a job exports, rebuilt for that user
+from the list's declaration (common/exportable.py: same selector, filters and ordering as the
+list endpoint)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from portal_api.accounts.models import User
 from portal_api.billing.models import Invoice, InvoiceStatus
 from portal_api.common.errors import ServiceError
+from portal_api.common.exportable import exportable_list
 
 from .models import ExportJob
 
@@ -33,42 +34,24 @@ class ExportRows:
 
 
 def export_rows(*, user: User, list_name: str, params: dict[str, list[str]]) -> ExportRows:
-    """The rows of the list `list_name` as `user` sees them with these query parameters:
-    the list's viewset runs its permission check, `get_queryset()` (its selector) and
-    `filter_queryset()` (filters and ordering) on a request built for that user. A user who
-    lost the right (or his access) since the request gets a ServiceError."""
-    from rest_framework.exceptions import APIException, ValidationError
-    from rest_framework.request import Request
-    from rest_framework.test import APIRequestFactory
-
-    from portal_api.common.api import exportable_list
-
-    viewset_class = exportable_list(list_name)
-    if viewset_class is None:
+    """The rows of the list `list_name` as `user` sees it with these query parameters, from
+    the list's declaration (its app's exports.py): the same selector, filters and ordering as
+    the list endpoint. A user who lost the right (or his access) since the request gets a 403
+    ServiceError; filters no longer valid, a 400 one."""
+    exportable = exportable_list(list_name)
+    if exportable is None:
         raise ServiceError(_("Cette liste ne peut pas être exportée."), code="unknown_list")
-    query = QueryDict(mutable=True)
-    for key, values in params.items():
-        query.setlist(key, [str(v) for v in values])
-    django_request = APIRequestFactory().get("/", data=query)
-    django_request.user = user
-    view: Any = viewset_class(action="list", args=(), kwargs={}, format_kwarg=None,
-                              action_map={"get": "list"})
-    request = Request(django_request, parsers=view.get_parsers(),
-                      negotiator=view.get_content_negotiator())
-    request.user = user
-    view.request = request
-    view.headers = {}
+    # Authenticated and holding the list's rule: the list endpoint's RulesPermission.
+    if not (getattr(user, "is_authenticated", False) and user.has_perm(exportable.rule)):
+        raise ServiceError(_("Vous n'avez plus accès à cette liste."), code="forbidden",
+                           status_code=403)
     try:
-        view.check_permissions(request)
-        queryset = view.filter_queryset(view.get_queryset())
+        queryset = exportable.rows(user=user, params=params)
     except ValidationError as exc:
         raise ServiceError(_("Les filtres de cet export ne sont plus valides."),
-                           code="invalid") from exc
-    except APIException as exc:  # 401/403: the right is gone
-        raise ServiceError(_("Vous n'avez plus accès à cette liste."), code="forbidden",
-                           status_code=403) from exc
-    return ExportRows(columns=list(view.export_columns), queryset=queryset,
-                      title=viewset_class.export_filename)
+                           code="invalid", fields=exc.message_dict) from exc
+    return ExportRows(columns=list(exportable.columns), queryset=queryset,
+                      title=exportable.name)
 
 
 @contextmanager

@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal_api.common.exportable import ListFilterSet
+
 from .models import Order, OrderStatus
 
 
@@ -15,7 +17,7 @@ class OrderFilterForm(forms.Form):
         return data
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices, label=_("statut"))
     created_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
                                              label=_("créée depuis le"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db.models import DecimalField, IntegerField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
@@ -6,6 +8,7 @@ from portal_api.accounts import roles
 from portal_api.accounts.models import User
 from portal_api.accounts.selectors import scope_to_client
 from portal_api.catalog.models import Article
+from portal_api.common.money import round_money
 
 from .models import Order, OrderLine, OrderStatus
 
@@ -59,6 +62,35 @@ def order_list(*, user: User) -> QuerySet[Order]:
                                         output_field=_AMOUNT),
         catalogue_total_vat=RawSQL(vat_sql, (OrderStatus.DRAFT.value,), output_field=_AMOUNT),
     )
+
+
+# The columns the list and its export show (plus what `can` and the rules read): the people's
+# passwords, dates and flags and the sites' addresses are not fetched.
+LIST_COLUMNS = (
+    "id", "number", "client_account_id", "status", "customer_reference", "created_at",
+    "updated_at", "submitted_at", "confirmed_at", "delivered_at", "cancelled_at",
+    "total_excl_tax", "total_vat", "total_incl_tax",
+    "prepared_by__id", "prepared_by__first_name", "prepared_by__last_name",
+    "prepared_by__email",
+    "submitted_by__id", "submitted_by__first_name", "submitted_by__last_name",
+    "submitted_by__email",
+    "delivery_site__id", "delivery_site__name", "delivery_site__city",
+)
+
+
+def order_list_rows(*, user: User) -> QuerySet[Order]:
+    """order_list as the list endpoint and its export read it: only the columns they show."""
+    return order_list(user=user).only(*LIST_COLUMNS)
+
+
+def order_totals(order: Order) -> tuple[Decimal, Decimal, Decimal]:
+    """Frozen totals of a placed order; a draft's from the catalogue prices of today (the
+    annotations of order_list)."""
+    if order.status != OrderStatus.DRAFT:
+        return order.total_excl_tax, order.total_vat, order.total_incl_tax
+    excl = round_money(getattr(order, "catalogue_total_excl_tax", None) or 0)
+    vat = round_money(getattr(order, "catalogue_total_vat", None) or 0)
+    return excl, vat, excl + vat
 
 
 def order_detail_list(*, user: User) -> QuerySet[Order]:

@@ -13,7 +13,7 @@ from portal_api.common.money import round_money, vat_amount
 from portal_api.common.serializers import choice_labels, person_ref
 
 from .models import Order, OrderLine, OrderStatus
-from .selectors import BACKORDER, REFUSE, stock_policy
+from .selectors import BACKORDER, REFUSE, order_totals, stock_policy
 
 
 class PersonSerializer(serializers.Serializer):
@@ -54,15 +54,6 @@ def _iso(value, tz) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _totals(order) -> tuple[Decimal, Decimal, Decimal]:
-    """Frozen totals of a placed order; a draft's from the catalogue prices of today."""
-    if order.status != OrderStatus.DRAFT:
-        return order.total_excl_tax, order.total_vat, order.total_incl_tax
-    excl = round_money(getattr(order, "catalogue_total_excl_tax", None) or 0)
-    vat = round_money(getattr(order, "catalogue_total_vat", None) or 0)
-    return excl, vat, excl + vat
-
-
 class OrderSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
     # Plain dicts rather than nested serializers: the same JSON, without instantiating three
@@ -92,7 +83,7 @@ class OrderSerializer(serializers.ModelSerializer):
         tz = context.get("_tz")
         if tz is None:
             tz = context["_tz"] = timezone.get_current_timezone()
-        totals = _totals(order)
+        totals = order_totals(order)
         return {
             "id": order.id,
             "number": order.number,
@@ -117,15 +108,15 @@ class OrderSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_total_excl_tax(self, order, totals=None):
-        return str((totals or _totals(order))[0])
+        return str((totals or order_totals(order))[0])
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_total_vat(self, order, totals=None):
-        return str((totals or _totals(order))[1])
+        return str((totals or order_totals(order))[1])
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_total_incl_tax(self, order, totals=None):
-        return str((totals or _totals(order))[2])
+        return str((totals or order_totals(order))[2])
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_prepared_by(self, order):

@@ -8,11 +8,10 @@ from rest_framework.response import Response
 from portal_api.accounts.selectors import client_account_id_for
 from portal_api.common.api import ScopedModelViewSet, XlsxExportMixin
 from portal_api.common.errors import ServiceError
-from portal_api.common.export import DATETIME_FORMAT, MONEY_FORMAT, Column
 
 from . import selectors, services
-from .filters import OrderFilter
-from .models import OrderLine, OrderStatus
+from .exports import ORDER_LIST
+from .models import OrderLine
 from .serializers import (
     LineAddSerializer,
     LineUpdateSerializer,
@@ -22,28 +21,13 @@ from .serializers import (
 )
 
 
-def _person(user) -> str:
-    return str(user) if user else ""
-
-
-def _total(order, field):
-    if order.status == OrderStatus.DRAFT:
-        from .serializers import _totals
-
-        excl, vat, incl = _totals(order)
-        return {"total_excl_tax": excl, "total_vat": vat, "total_incl_tax": incl}[field]
-    return getattr(order, field)
-
-
 class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
     """The company's orders and drafts. Writes go through the services; the `can` object of
     each order tells the widget what the user may do with it."""
 
     selector = selectors.order_list
-    filterset_class = OrderFilter
-    ordering_fields = ["created_at", "submitted_at", "number", "status", "customer_reference",
-                       "total_excl_tax", "total_incl_tax"]
-    ordering = ["-created_at", "-id"]
+    # Its rows, filters, ordering and export columns: exports.ORDER_LIST.
+    exportable = ORDER_LIST
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     rules_permissions = {
         "list": "orders.view_orders",
@@ -57,39 +41,10 @@ class OrderViewSet(XlsxExportMixin, ScopedModelViewSet):
         "place": "orders.place_orders",
         "cancel": "orders.cancel_orders",
     }
-    export_filename = "commandes"
-    export_columns = [
-        Column(_("Numéro"), lambda o: o.number or ""),
-        Column(_("Statut"), lambda o: str(o.get_status_display())),
-        Column(_("Référence client"), lambda o: o.customer_reference, width=24),
-        Column(_("Créée le"), lambda o: o.created_at, DATETIME_FORMAT),
-        Column(_("Passée le"), lambda o: o.submitted_at, DATETIME_FORMAT),
-        Column(_("Préparée par"), lambda o: _person(o.prepared_by), width=24),
-        Column(_("Passée par"), lambda o: _person(o.submitted_by), width=24),
-        Column(_("Site de livraison"), lambda o: o.delivery_site.name if o.delivery_site else "",
-               width=28),
-        Column(_("Lignes"), lambda o: o.lines_count, width=8),
-        Column(_("Total HT"), lambda o: _total(o, "total_excl_tax"), MONEY_FORMAT),
-        Column(_("TVA"), lambda o: _total(o, "total_vat"), MONEY_FORMAT),
-        Column(_("Total TTC"), lambda o: _total(o, "total_incl_tax"), MONEY_FORMAT),
-    ]
-
-    # The columns the list and its export show (plus what `can` and the rules read): the
-    # people's passwords, dates and flags and the sites' addresses are not fetched.
-    list_columns = [
-        "id", "number", "client_account_id", "status", "customer_reference", "created_at",
-        "updated_at", "submitted_at", "confirmed_at", "delivered_at", "cancelled_at",
-        "total_excl_tax", "total_vat", "total_incl_tax",
-        "prepared_by__id", "prepared_by__first_name", "prepared_by__last_name",
-        "prepared_by__email",
-        "submitted_by__id", "submitted_by__first_name", "submitted_by__last_name",
-        "submitted_by__email",
-        "delivery_site__id", "delivery_site__name", "delivery_site__city",
-    ]
 
     def get_queryset(self):
         if self.action == "list":
-            return super().get_queryset().only(*self.list_columns)
+            return super().get_queryset()
         return selectors.order_detail_list(user=self.request.user)
 
     def get_serializer_class(self):

@@ -2,12 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal_api.accounts.models import ClientAccount
 from portal_api.accounts.rules import is_staff_member
+from portal_api.common.exportable import ListFilterSet
 
 from .models import Equipment, Intervention, InterventionStatus, Ticket, TicketStatus
 
@@ -35,7 +35,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class EquipmentFilter(django_filters.FilterSet):
+class EquipmentFilter(ListFilterSet):
     """The installed base: by site, by contract, by words of the serial number, brand or
     model, by the end of the warranty."""
 
@@ -138,7 +138,7 @@ class InterventionFilterForm(PeriodForm):
     periods = (("date_from", "date_to"),)
 
 
-class InterventionFilter(django_filters.FilterSet):
+class InterventionFilter(ListFilterSet):
     """Interventions by period (of the planned start), status, site, equipment, contract,
     client (staff and technicians), scope (technicians) and words. Without ?ordering=, the
     technicians see today's first, then the upcoming ones, then the past; clients the most
@@ -175,7 +175,7 @@ class InterventionFilter(django_filters.FilterSet):
     def filter_scope(self, queryset, name, value):
         # Whether the user may ask for "all" is the view's question (a 403), not a filter's.
         # A client user's list is his company's, whatever the scope.
-        user = self.request.user
+        user = self.user
         if not is_staff_member(user):
             return queryset
         if value == InterventionScope.MINE:
@@ -200,25 +200,6 @@ class InterventionFilter(django_filters.FilterSet):
                 | Q(client_account__name__icontains=word)
             )
         return queryset
-
-
-def technician_agenda_order(queryset):
-    """Today's interventions first (in time order), then the upcoming ones (soonest first,
-    the unplanned last), then the past (most recent first)."""
-    now = timezone.now()
-    today = timezone.localdate()
-    return queryset.annotate(
-        agenda_bucket=Case(
-            When(planned_start__date=today, then=Value(0)),
-            When(Q(planned_start__gt=now) | Q(planned_start__isnull=True), then=Value(1)),
-            default=Value(2), output_field=IntegerField(),
-        ),
-    ).order_by(
-        "agenda_bucket",
-        Case(When(agenda_bucket__lt=2, then=F("planned_start"))).asc(nulls_last=True),
-        F("planned_start").desc(nulls_last=True),
-        "-id",
-    )
 
 
 class ClientFilter(django_filters.FilterSet):

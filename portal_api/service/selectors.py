@@ -2,12 +2,30 @@ import base64
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal_api.accounts import roles
 from portal_api.accounts.models import User
-from portal_api.accounts.rules import REACH_OWN_INTERVENTIONS, is_staff_member, staff_reach
+from portal_api.accounts.rules import (
+    REACH_OWN_INTERVENTIONS,
+    is_staff_member,
+    is_technician,
+    staff_reach,
+)
 from portal_api.accounts.selectors import scope_to_client
 from portal_api.common.money import round_money
 from portal_api.documents.models import Document
@@ -85,6 +103,35 @@ def intervention_list(*, user: User) -> QuerySet[Intervention]:
     if _own_interventions_only(user, roles.INTERVENTIONS):
         return qs.filter(technicians=user)
     return scope_to_client(qs, user=user, area=roles.INTERVENTIONS)
+
+
+def technician_agenda_order(queryset):
+    """Today's interventions first (in time order), then the upcoming ones (soonest first,
+    the unplanned last), then the past (most recent first)."""
+    now = timezone.now()
+    today = timezone.localdate()
+    return queryset.annotate(
+        agenda_bucket=Case(
+            When(planned_start__date=today, then=Value(0)),
+            When(Q(planned_start__gt=now) | Q(planned_start__isnull=True), then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        ),
+    ).order_by(
+        "agenda_bucket",
+        Case(When(agenda_bucket__lt=2, then=F("planned_start"))).asc(nulls_last=True),
+        F("planned_start").desc(nulls_last=True),
+        "-id",
+    )
+
+
+def intervention_list_rows(*, user: User) -> QuerySet[Intervention]:
+    """intervention_list as the list endpoint and its export read it, with the technicians, in
+    its default order (an `?ordering=` replaces it): a technician's agenda for a technician,
+    else the most recent first with the ones not planned yet (just requested) on top."""
+    queryset = intervention_list(user=user).prefetch_related("technicians")
+    if is_technician(user):
+        return technician_agenda_order(queryset)
+    return queryset.order_by(F("planned_start").desc(nulls_first=True), "-id")
 
 
 def intervention_detail_list(*, user: User) -> QuerySet[Intervention]:

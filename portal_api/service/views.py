@@ -1,4 +1,3 @@
-from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -9,23 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from portal_api.accounts.rules import is_technician
 from portal_api.accounts.selectors import client_account_list, company_get
 from portal_api.billing.selectors import contract_list
 from portal_api.common.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, XlsxExportMixin
 from portal_api.common.errors import ServiceError
-from portal_api.common.export import DATE_FORMAT, DATETIME_FORMAT, Column
 from portal_api.documents.views import document_file_response
 
 from . import selectors, services
-from .filters import (
-    ClientFilter,
-    EquipmentFilter,
-    InterventionFilter,
-    InterventionScope,
-    TicketFilter,
-    technician_agenda_order,
-)
+from .exports import EQUIPMENT_LIST, INTERVENTION_LIST
+from .filters import ClientFilter, InterventionScope, TicketFilter
 from .models import Expense, InterventionLine, Ticket, TimeEntry
 from .serializers import (
     ClientChoiceSerializer,
@@ -95,19 +86,8 @@ class EquipmentViewSet(XlsxExportMixin, ScopedReadOnlyViewSet):
     serializer_class = EquipmentSerializer
     rules_permissions = {"list": "service.consult_equipment",
                          "retrieve": "service.consult_equipment"}
-    filterset_class = EquipmentFilter
-    ordering_fields = ["serial_number", "install_date", "warranty_end"]
-    export_filename = "equipements"
-    export_columns = [
-        Column(_("N° de série"), lambda e: e.serial_number),
-        Column(_("Marque"), lambda e: e.brand),
-        Column(_("Modèle"), lambda e: e.model),
-        Column(_("Site"), lambda e: e.site.name, width=30),
-        Column(_("Mise en service"), lambda e: e.install_date, DATE_FORMAT),
-        Column(_("Fin de garantie"), lambda e: e.warranty_end, DATE_FORMAT),
-        Column(_("Contrat"), lambda e: e.contract.number if e.contract else ""),
-    ]
-
+    # Its rows, filters, ordering and export columns: exports.EQUIPMENT_LIST.
+    exportable = EQUIPMENT_LIST
     def get_serializer_class(self):
         return EquipmentDetailSerializer if self.action == "retrieve" else EquipmentSerializer
 
@@ -223,14 +203,6 @@ CONSULT = "service.consult_intervention"
 EDIT = "service.edit_intervention_sheet"
 
 
-def _people(intervention) -> str:
-    return ", ".join(str(u) for u in intervention.technicians.all())
-
-
-def _yes_no(value: bool) -> str:
-    return str(_("Oui") if value else _("Non"))
-
-
 class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
                           mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
@@ -239,8 +211,8 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
     write goes through a service; a signed sheet is locked (409)."""
 
     selector = selectors.intervention_list
-    filterset_class = InterventionFilter
-    ordering_fields = ["planned_start", "number", "status", "arrival_at", "signed_at"]
+    # Its rows, filters, ordering and export columns: exports.INTERVENTION_LIST.
+    exportable = INTERVENTION_LIST
     rules_permissions = {
         "list": CONSULT,
         "retrieve": CONSULT,
@@ -260,39 +232,6 @@ class InterventionViewSet(_DetailMixin, XlsxExportMixin, ScopedViewSetMixin,
     }
     # Uploads (photos, documents, receipts): a stricter rate (common/throttling.py).
     throttle_scopes = {"documents": "upload", "expenses": "upload"}
-    export_filename = "interventions"
-    export_columns = [
-        Column(_("Numéro"), lambda i: i.number),
-        Column(_("Statut"), lambda i: str(i.get_status_display())),
-        Column(_("Client"), lambda i: i.client_account.name, width=28),
-        Column(_("Site"), lambda i: i.site.name, width=28),
-        Column(_("Équipement"), lambda i: (i.equipment.serial_number if i.equipment
-                                           else i.serial_number_typed)),
-        Column(_("Contrat"), lambda i: i.contract.number if i.contract else ""),
-        Column(_("Sous contrat"), lambda i: _yes_no(i.contract_id is not None), width=10),
-        Column(_("Sous garantie"), lambda i: _yes_no(i.under_warranty), width=10),
-        Column(_("Début prévu"), lambda i: i.planned_start, DATETIME_FORMAT),
-        Column(_("Arrivée"), lambda i: i.arrival_at, DATETIME_FORMAT),
-        Column(_("Fin"), lambda i: i.end_at, DATETIME_FORMAT),
-        Column(_("Techniciens"), _people, width=28),
-        Column(_("Motif"), lambda i: i.description, width=40),
-        Column(_("Travaux réalisés"), lambda i: i.work_done, width=40),
-        Column(_("Signée le"), lambda i: i.signed_at, DATETIME_FORMAT),
-        Column(_("Urgente"), lambda i: _yes_no(i.urgent), width=10),
-    ]
-
-    def get_queryset(self):
-        user = self.request.user
-        if self.action == "list":
-            queryset = super().get_queryset().prefetch_related("technicians")
-            # ?ordering= (the OrderingFilter) replaces this default order.
-            if is_technician(user):
-                return technician_agenda_order(queryset)
-            # Most recent first; the ones not planned yet (just requested) on top.
-            return queryset.order_by(F("planned_start").desc(nulls_first=True), "-id")
-        # Detail routes fetch the object to check the rights, then _detail() reads the sheet.
-        return super().get_queryset()
-
     def get_serializer_class(self):
         return InterventionSerializer if self.action == "list" else InterventionDetailSerializer
 
