@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -7,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -83,6 +84,18 @@ class PortalHomePage(BasePortalPage):
     class Meta:
         verbose_name = _("accueil du portail")
 
+    def route(self, request, path_components):
+        """Wagtail routes a request through the home of the visitor's language; a page not
+        (yet) translated into it is served from the default language's tree rather than
+        missing."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default = self.get_translation_or_none(Locale.get_default())
+            if default is None or default.pk == self.pk:
+                raise
+            return default.specific.route(request, path_components)
+
 
 class ExtranetHomePage(BasePortalPage):
     """Home of the client extranet (/espace-client/), for the "Clients" group."""
@@ -133,16 +146,20 @@ class PortalPage(BasePortalPage):
 
 
 @register_snippet
-class ProcedureCategory(models.Model):
-    name = models.CharField(_("nom"), max_length=120, unique=True)
+class ProcedureCategory(TranslatableMixin, models.Model):
+    """Translatable: a procedure page in English points to the English category (the
+    translation tool swaps the link), so the library's headings follow the page's language."""
+
+    name = models.CharField(_("nom"), max_length=120)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     panels = [FieldPanel("name"), FieldPanel("position")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("catégorie de procédures")
         verbose_name_plural = _("catégories de procédures")
         ordering = ["position", "name"]
+        unique_together = [("translation_key", "locale"), ("name", "locale")]
 
     def __str__(self) -> str:
         return self.name
@@ -202,7 +219,10 @@ class ProcedurePage(BasePortalPage):
         verbose_name = _("procédure")
 
 
-class ProcedureDocument(Orderable):
+class ProcedureDocument(TranslatableMixin, Orderable):
+    """A download of a procedure; translatable so that its label is translated with the page
+    (the file itself is shared by the translations)."""
+
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="documents")
     document = models.ForeignKey(
         "cms.PortalDocument", on_delete=models.CASCADE, related_name="procedure_links",
@@ -212,7 +232,7 @@ class ProcedureDocument(Orderable):
 
     panels = [FieldPanel("document"), FieldPanel("label")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("document de procédure")
 
 

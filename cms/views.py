@@ -1,9 +1,14 @@
-"""Branded error pages; under /api/ the same errors in the API's error shape."""
+"""Branded error pages (under /api/ the same errors in the API's error shape), and the
+language switcher."""
 
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .selectors import page_url_in_language
 
 
 def _api_error(request, status: int, code: str, message: str):
@@ -29,3 +34,17 @@ def server_error(request):
     return _api_error(request, 500, "server_error",
                       _("Erreur interne du serveur. Réessayez dans un instant.")) or (
         HttpResponseServerError(loader.get_template("errors/500.html").render()))
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language (cookie, checks of the language and of `next`), landing on the
+    translation of the page the visitor was on: a translated page may have an address of its
+    own."""
+    url = page_url_in_language(page_id=request.POST.get("page"),
+                               language_code=request.POST.get("language", ""),
+                               user=request.user)
+    if url:
+        request.POST = request.POST.copy()
+        request.POST["next"] = url
+    return django_set_language(request)

@@ -1957,7 +1957,7 @@ def seed_demo(*, log: Log | None = None) -> bool:
             "Ces adresses existent déjà sans les données de démonstration : "
             + ", ".join(taken) + ". Utilisez une base vide (ou supprimez ces comptes)."
         )
-    from cms.services import portal_content_ensure
+    from cms.services import portal_content_ensure, portal_translations_ensure
 
     started = time.monotonic()
     # The demo's orders go through order_submit, which e-mails the staff and the buyer once
@@ -1975,6 +1975,8 @@ def seed_demo(*, log: Log | None = None) -> bool:
         _reference_index_update()
         log(f"  Index des références Wagtail : {time.monotonic() - started_index:.1f} s")
         portal_content_ensure()
+        # Every page, menu entry and procedure category also in English.
+        portal_translations_ensure()
     log(f"Données de démonstration créées en {time.monotonic() - started:.1f} s.")
     return True
 
