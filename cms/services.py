@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import DraftStateMixin, Locale, Page, PageViewRestriction, Site
 
 from portal_api.accounts.signals import CLIENTS_GROUP, TECHNICIANS_GROUP
 
@@ -311,6 +311,10 @@ def object_translate(*, obj, locale: Locale, strings: dict[str, str], user=None)
         TranslationSource,
     )
 
+    # As stored: an instance still in memory may hold other StreamField block ids than the
+    # saved row that the translation is copied from.
+    obj = (Page.objects.get(pk=obj.pk).specific if isinstance(obj, Page)
+           else type(obj).objects.get(pk=obj.pk))
     source, _created = TranslationSource.update_or_create_from_instance(obj)
     Translation.objects.get_or_create(source=source, target_locale=locale,
                                       defaults={"enabled": True})
@@ -329,7 +333,15 @@ def object_translate(*, obj, locale: Locale, strings: dict[str, str], user=None)
                       "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
                       "last_translated_by": user, "has_error": False, "field_error": ""},
         )
-    return source.create_or_update_translation(locale, user=user, publish=True, fallback=True)
+    # A page is saved as a draft, then published here: wagtail-localize publishes on commit,
+    # after the caller's transaction, where the caller cannot see it live yet.
+    draft_state = isinstance(obj, DraftStateMixin)
+    translated, _created = source.create_or_update_translation(
+        locale, user=user, publish=not draft_state, fallback=True)
+    if draft_state:
+        translated.get_latest_revision().publish(user=user)
+        translated.refresh_from_db()
+    return translated
 
 
 def untranslated_strings(*, obj, locale: Locale) -> list[str]:
