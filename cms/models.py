@@ -258,8 +258,27 @@ class SearchPage(Page):
 
 
 class FooterLinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(label=_("libellé"))
-    url = blocks.CharBlock(label=_("adresse (URL ou chemin)"))
+    """A link of the footer: to a page (shown with its title, in the visitor's language, to
+    its translation), or to an address with a label."""
+
+    page = blocks.PageChooserBlock(label=_("page"), required=False)
+    label = blocks.CharBlock(label=_("libellé"), required=False,
+                             help_text=_("Pour une adresse. Une page s'affiche avec son titre "
+                                         "dans la langue du visiteur."))
+    url = blocks.CharBlock(label=_("adresse (URL ou chemin)"), required=False)
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+        from wagtail.blocks.struct_block import StructBlockValidationError
+
+        value = super().clean(value)
+        if value.get("page") is None:
+            errors = {name: ValidationError(_("Choisissez une page, ou indiquez une adresse et "
+                                              "son libellé."))
+                      for name in ("label", "url") if not value.get(name)}
+            if errors:
+                raise StructBlockValidationError(block_errors=errors)
+        return value
 
 
 # What an invoice says when the company has written nothing else (business documents are

@@ -218,11 +218,15 @@ def portal_content_ensure() -> None:
     brand = BrandingSettings.load()
 
     home.add_child(instance=SearchPage(title="Rechercher", slug="recherche"))
-    home.add_child(instance=StandardPage(
+    legal = home.add_child(instance=StandardPage(
         title="Mentions légales", slug="mentions-legales",
         intro=[("paragraph", "<p>Éditeur : Atelier Services SAS, 12 rue des Artisans, 69007 "
                              "Lyon. Hébergement : serveurs de l'entreprise.</p>")],
     ))
+    # A page link: the footer shows it in the visitor's language (the e-mail address is
+    # already in the footer).
+    brand.footer_links = [("link", {"page": legal, "label": "", "url": ""})]
+    brand.save()
     _widget_pages(extranet, EXTRANET_WIDGET_PAGES)
     _widget_pages(intranet, INTRANET_WIDGET_PAGES)
     extranet.add_child(instance=StandardPage(

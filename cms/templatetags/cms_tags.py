@@ -24,3 +24,20 @@ def portal_menu(context):
         keys = set(page.get_ancestors(inclusive=True).values_list("translation_key", flat=True))
         current = next((item.pk for item in items if item.translation_key in keys), home.pk)
     return {"home": home, "items": items, "current": current}
+
+
+@register.simple_tag
+def footer_links(brand) -> list[dict]:
+    """The footer's links as the visitor reads them: a page by its title and address in the
+    active language (its translation, when live), an address by its label."""
+    links = []
+    for block in brand.footer_links:
+        value = block.value
+        page = value.get("page")
+        if page is not None:
+            page = page.localized
+            if page.live:
+                links.append({"label": page.title, "url": page.url})
+        elif value.get("url"):
+            links.append({"label": value.get("label") or value["url"], "url": value["url"]})
+    return links

@@ -1034,11 +1034,8 @@ class _DemoBuilder:
         brand.discount_terms = "Pas d'escompte pour paiement anticipé."
         brand.legal_mentions = (f"<p>Atelier Services SAS au capital de 50 000 € – {brand.rcs} "
                                 f"– TVA {vat}.</p>")
-        brand.footer_links = [
-            ("link", {"label": "Mentions légales", "url": "/mentions-legales/"}),
-            ("link", {"label": "Nous contacter",
-                      "url": "mailto:service-client@atelier-services.fr"}),
-        ]
+        # The footer's link to the legal notice is a page link, set with the pages
+        # (cms/services.py, portal_content_ensure): shown in the visitor's language.
         brand.full_clean()
         brand.save()
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale, Page
 
@@ -87,6 +88,9 @@ def test_the_menu_in_english_lists_english_titles(client, content, dupond, marti
         assert 'lang="en"' in html
         assert menu_labels(html) == labels, user
         assert "<h1>Customer area</h1>" in html
+        # The footer's link to a page: its English title.
+        assert '<a href="/mentions-legales/">Legal notice</a>' in html
+        assert "Mentions légales" not in html
     # In French, the French tree.
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = client.get("/espace-client/").content.decode()
@@ -187,3 +191,19 @@ def test_a_page_not_yet_translated_is_served_in_french_with_the_english_menu(
     html = client.get("/espace-client/astreinte-noel/").content.decode()
     assert "<h1>Astreinte de Noël</h1>" in html
     assert "Service requests" in menu_labels(html)
+
+
+def test_the_content_editor_translates_pages_in_the_admin(client, content, content_editor):
+    """The « Rédaction » role holds wagtail-localize's right to submit translations: the
+    « Traduire » action of a page not yet translated opens for him."""
+    assert content_editor.has_perm("wagtail_localize.submit_translation")
+    extranet = ExtranetHomePage.objects.get(locale=Locale.get_default())
+    page = extranet.add_child(instance=StandardPage(title="Astreinte de Noël",
+                                                    slug="astreinte-noel"))
+    client.force_login(content_editor)
+    url = reverse("wagtail_localize:submit_page_translation", args=[page.pk])
+    assert url in client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    response = client.post(url, {"locales": [content.pk]})
+    assert response.status_code == 302
+    translated = page.get_translation(content)
+    assert translated.url == "/espace-client/astreinte-noel/"

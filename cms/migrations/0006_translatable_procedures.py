@@ -1,8 +1,11 @@
 """Procedure categories and procedure downloads become translatable (wagtail-localize): each
 row gets a locale and a translation key. Existing rows are in the default language; a
-category's name is unique per language from now on."""
+category's name is unique per language from now on. A footer link may point to a page (shown
+in the visitor's language)."""
 
 import uuid
+
+import wagtail.fields
 
 import django.db.models.deletion
 from django.conf import settings
@@ -29,7 +32,7 @@ def existing_rows_in_the_default_language(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cms", "0004_page_permission_tickets"),
+        ("cms", "0005_invoice_legal_mentions"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
@@ -88,5 +91,24 @@ class Migration(migrations.Migration):
         migrations.AlterUniqueTogether(
             name="proceduredocument",
             unique_together={("translation_key", "locale")},
+        ),
+        migrations.AlterField(
+            model_name="brandingsettings",
+            name="footer_links",
+            field=wagtail.fields.StreamField(
+                [("link", 3)], blank=True,
+                block_lookup={
+                    0: ("wagtail.blocks.PageChooserBlock", (),
+                        {"label": "page", "required": False}),
+                    1: ("wagtail.blocks.CharBlock", (),
+                        {"help_text": "Pour une adresse. Une page s'affiche avec son titre "
+                                      "dans la langue du visiteur.",
+                         "label": "libellé", "required": False}),
+                    2: ("wagtail.blocks.CharBlock", (),
+                        {"label": "adresse (URL ou chemin)", "required": False}),
+                    3: ("wagtail.blocks.StructBlock",
+                        [[("page", 0), ("label", 1), ("url", 2)]], {}),
+                },
+                verbose_name="liens du pied de page"),
         ),
     ]
