@@ -137,11 +137,12 @@ def test_dupond_and_julie_see_no_french_in_english(browser, live_server, demo):
                                  level=1)).to_be_visible()
         julie.goto("/intranet/interventions/")
         expect(julie.get_by_role("heading", name="My interventions", level=1)).to_be_visible()
-        expect(julie.locator("portal-technician-interventions a[data-id]").first).to_be_visible()
+        # Cards on a phone, a table on a desktop: the first link to a sheet either way.
+        sheet_link = julie.locator("portal-technician-interventions a[href*='/fiche/']:visible")
+        expect(sheet_link.first).to_be_visible()
         julie.wait_for_load_state("networkidle")
         shot(julie, f"intranet-list-{size}")
-        sheet = julie.locator("portal-technician-interventions a[data-id]").first.get_attribute(
-            "href")
+        sheet = sheet_link.first.get_attribute("href")
         found = visit_every_page(julie, [sheet, "/intranet/procedures/"
                                          "consignation-electrique-avant-intervention/"])
         assert found == [], found
