@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -7,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -104,6 +105,18 @@ class PortalHomePage(BasePortalPage):
     class Meta:
         verbose_name = _("accueil du portail")
 
+    def route(self, request, path_components):
+        """Wagtail routes a request through the home of the visitor's language; a page not
+        (yet) translated into it is served from the default language's tree rather than
+        missing."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default = self.get_translation_or_none(Locale.get_default())
+            if default is None or default.pk == self.pk:
+                raise
+            return default.specific.route(request, path_components)
+
 
 class ExtranetHomePage(BasePortalPage):
     """Home of the client extranet (/espace-client/), for the "Clients" group."""
@@ -154,16 +167,20 @@ class PortalPage(BasePortalPage):
 
 
 @register_snippet
-class ProcedureCategory(models.Model):
-    name = models.CharField(_("nom"), max_length=120, unique=True)
+class ProcedureCategory(TranslatableMixin, models.Model):
+    """Translatable: a procedure page in English points to the English category (the
+    translation tool swaps the link), so the library's headings follow the page's language."""
+
+    name = models.CharField(_("nom"), max_length=120)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     panels = [FieldPanel("name"), FieldPanel("position")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("catégorie de procédures")
         verbose_name_plural = _("catégories de procédures")
         ordering = ["position", "name"]
+        unique_together = [("translation_key", "locale"), ("name", "locale")]
 
     def __str__(self) -> str:
         return self.name
@@ -223,7 +240,10 @@ class ProcedurePage(BasePortalPage):
         verbose_name = _("procédure")
 
 
-class ProcedureDocument(Orderable):
+class ProcedureDocument(TranslatableMixin, Orderable):
+    """A download of a procedure; translatable so that its label is translated with the page
+    (the file itself is shared by the translations)."""
+
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="documents")
     document = models.ForeignKey(
         "cms.PortalDocument", on_delete=models.CASCADE, related_name="procedure_links",
@@ -233,7 +253,7 @@ class ProcedureDocument(Orderable):
 
     panels = [FieldPanel("document"), FieldPanel("label")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("document de procédure")
 
 
@@ -259,8 +279,27 @@ class SearchPage(Page):
 
 
 class FooterLinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(label=_("libellé"))
-    url = blocks.CharBlock(label=_("adresse (URL ou chemin)"))
+    """A link of the footer: to a page (shown with its title, in the visitor's language, to
+    its translation), or to an address with a label."""
+
+    page = blocks.PageChooserBlock(label=_("page"), required=False)
+    label = blocks.CharBlock(label=_("libellé"), required=False,
+                             help_text=_("Pour une adresse. Une page s'affiche avec son titre "
+                                         "dans la langue du visiteur."))
+    url = blocks.CharBlock(label=_("adresse (URL ou chemin)"), required=False)
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+        from wagtail.blocks.struct_block import StructBlockValidationError
+
+        value = super().clean(value)
+        if value.get("page") is None:
+            errors = {name: ValidationError(_("Choisissez une page, ou indiquez une adresse et "
+                                              "son libellé."))
+                      for name in ("label", "url") if not value.get(name)}
+            if errors:
+                raise StructBlockValidationError(block_errors=errors)
+        return value
 
 
 # What an invoice says when the company has written nothing else (business documents are

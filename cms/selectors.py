@@ -4,7 +4,7 @@ company's branding as its PDFs show it."""
 import base64
 
 from django.db.models import QuerySet
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from .models import BasePortalPage, ExtranetHomePage, IntranetHomePage, ProcedureDocument
 
@@ -33,27 +33,49 @@ def _right_allows(page, user) -> bool:
 
 
 def page_search(*, user, query: str, limit: int = 50) -> list[Page]:
-    """Pages and procedures matching the query that the user may open."""
-    results = pages_visible_to(user=user).specific().search(query)[:limit]
+    """Pages and procedures in the active language matching the query that the user may
+    open."""
+    queryset = Page.objects.filter(locale=Locale.get_active())
+    results = pages_visible_to(user=user, queryset=queryset).specific().search(query)[:limit]
     return [page for page in results if _right_allows(page, user)]
 
 
 def menu_for(*, user, home: Page) -> list[Page]:
-    """The menu entries under an area's home: children shown in menus, visible to the user,
-    minus those gated by a right he lacks."""
+    """The menu entries under an area's home (in its language's tree): children shown in
+    menus, visible to the user, minus those gated by a right he lacks."""
     children = pages_visible_to(user=user, queryset=home.get_children().in_menu()).specific()
     return [page for page in children if _right_allows(page, user)]
 
 
 def area_home_for(*, page: Page | None) -> Page | None:
-    """The extranet or intranet home a page belongs to, if any."""
+    """The extranet or intranet home a page belongs to, if any, in the active language (a
+    page not yet translated, shown in its own language, still gets the menu of the visitor's
+    language)."""
     if page is None:
         return None
     for model in (ExtranetHomePage, IntranetHomePage):
-        home = model.objects.live().first()
-        if home is not None and page.path.startswith(home.path):
-            return home
+        for home in model.objects.live().filter(locale_id=page.locale_id):
+            if page.path.startswith(home.path):
+                return home.localized.specific
     return None
+
+
+def page_url_in_language(*, page_id, language_code: str, user) -> str | None:
+    """The address of a page's translation into a language, if the page exists, is translated
+    (and live) and the user may see it: where the language switcher lands."""
+    try:
+        locale = Locale.objects.get_for_language(language_code)
+        page = Page.objects.live().get(pk=int(page_id))
+    except (Locale.DoesNotExist, LookupError, Page.DoesNotExist, TypeError, ValueError):
+        return None
+    translation = page.get_translation_or_none(locale)
+    if translation is None or not translation.live:
+        return None
+    visible = pages_visible_to(user=user, queryset=Page.objects.filter(pk=translation.pk))
+    translation = visible.specific().first()
+    if translation is None or not _right_allows(translation, user):
+        return None
+    return translation.url
 
 
 def document_may_be_seen(*, user, document) -> bool:

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import DraftStateMixin, Locale, Page, PageViewRestriction, Site
 
 from portal_api.accounts.signals import CLIENTS_GROUP, TECHNICIANS_GROUP
 
-from .models import ExtranetHomePage, IntranetHomePage, PortalHomePage
+from .models import ExtranetHomePage, IntranetHomePage, PortalHomePage, ProcedureCategory
 
 
 def _restrict_to(page: Page, group_name: str) -> None:
@@ -247,8 +247,8 @@ def portal_content_ensure() -> None:
             setattr(home, field, value)
         home.intro = []
         home.save()
-    extranet = ExtranetHomePage.objects.get()
-    intranet = IntranetHomePage.objects.get()
+    extranet = ExtranetHomePage.objects.get(locale=home.locale)
+    intranet = IntranetHomePage.objects.get(locale=home.locale)
     if ProcedureIndexPage.objects.exists():
         return
 
@@ -257,11 +257,15 @@ def portal_content_ensure() -> None:
     brand = BrandingSettings.load()
 
     home.add_child(instance=SearchPage(title="Rechercher", slug="recherche"))
-    home.add_child(instance=StandardPage(
+    legal = home.add_child(instance=StandardPage(
         title="Mentions légales", slug="mentions-legales",
         intro=[("paragraph", "<p>Éditeur : Atelier Services SAS, 12 rue des Artisans, 69007 "
                              "Lyon. Hébergement : serveurs de l'entreprise.</p>")],
     ))
+    # A page link: the footer shows it in the visitor's language (the e-mail address is
+    # already in the footer).
+    brand.footer_links = [("link", {"page": legal, "label": "", "url": ""})]
+    brand.save()
     _widget_pages(extranet, EXTRANET_WIDGET_PAGES)
     _widget_pages(intranet, INTRANET_WIDGET_PAGES)
     extranet.add_child(instance=StandardPage(
@@ -291,7 +295,8 @@ def portal_content_ensure() -> None:
     for position, (audience, category_name, title, summary, warning, steps) in enumerate(
         PROCEDURES, start=1
     ):
-        category, _ = ProcedureCategory.objects.get_or_create(name=category_name)
+        category, _ = ProcedureCategory.objects.get_or_create(name=category_name,
+                                                              locale=Locale.get_default())
         reference = f"PROC-{position:03d}"
         pdf = render_pdf(template="pdf/procedure.html", context={
             "title": title, "summary": summary, "warning": warning, "steps": steps,
@@ -305,3 +310,115 @@ def portal_content_ensure() -> None:
                                   revision_date=revision)
         procedure.documents.add(ProcedureDocument(document=document, label=f"{title} (PDF)"))
         libraries[audience].add_child(instance=procedure)
+
+
+# --- Translations ----------------------------------------------------------------------------
+# Pages (and procedure categories) are translated the way editors translate them in the admin:
+# wagtail-localize extracts each one's strings (title, slug, every text of the StreamField),
+# a translation is given for each, and the translated page is built from them, in its own
+# tree. The editor's later "Sync translated pages" keeps these translations.
+
+
+def portal_locales_ensure() -> Locale:
+    """The content languages as Wagtail locales; LANGUAGE_CODE's (French) is the default. The
+    other languages follow it: a page an editor creates in French appears at once in their
+    trees (as an alias, in French) until it is translated."""
+    from wagtail_localize.models import LocaleSynchronization
+
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    default = Locale.get_default()
+    for locale in Locale.objects.exclude(pk=default.pk):
+        LocaleSynchronization.objects.get_or_create(locale=locale,
+                                                    defaults={"sync_from": default})
+    return default
+
+
+def _string_is_kept(text: str, context_path: str) -> bool:
+    """Strings that are the same in every language: slugs (a translation keeps its page's
+    address, see config/settings/base.py) and links (paths, e-mail addresses)."""
+    return context_path == "slug" or text.startswith(("/", "mailto:", "http://", "https://"))
+
+
+@transaction.atomic
+def object_translate(*, obj, locale: Locale, strings: dict[str, str], user=None):
+    """Translate a page or a translatable snippet into `locale` with wagtail-localize, the
+    admin's own tool: each of its strings gets the translation `strings` gives (source text →
+    translated text), slugs and links are kept. A string missing from `strings` stays in the
+    source language (the editor finds it untranslated in the admin). The parents of a page
+    must be translated first. Returns the translated object."""
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+
+    # As stored: an instance still in memory may hold other StreamField block ids than the
+    # saved row that the translation is copied from.
+    obj = (Page.objects.get(pk=obj.pk).specific if isinstance(obj, Page)
+           else type(obj).objects.get(pk=obj.pk))
+    source, _created = TranslationSource.update_or_create_from_instance(obj)
+    Translation.objects.get_or_create(source=source, target_locale=locale,
+                                      defaults={"enabled": True})
+    for segment in StringSegment.objects.filter(source=source).select_related("string",
+                                                                                 "context"):
+        text = segment.string.data
+        if _string_is_kept(text, segment.context.path):
+            translated = text
+        elif text in strings:
+            translated = strings[text]
+        else:
+            continue
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string, locale=locale, context=segment.context,
+            defaults={"data": translated,
+                      "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                      "last_translated_by": user, "has_error": False, "field_error": ""},
+        )
+    # A page is saved as a draft, then published here: wagtail-localize publishes on commit,
+    # after the caller's transaction, where the caller cannot see it live yet.
+    draft_state = isinstance(obj, DraftStateMixin)
+    translated, _created = source.create_or_update_translation(
+        locale, user=user, publish=not draft_state, fallback=True)
+    if draft_state:
+        translated.get_latest_revision().publish(user=user)
+        translated.refresh_from_db()
+    return translated
+
+
+def untranslated_strings(*, obj, locale: Locale) -> list[str]:
+    """The strings of a page or snippet that have no translation into `locale` (what the
+    admin's translation editor would show as still to do)."""
+    from wagtail_localize.models import StringSegment, TranslationSource
+
+    source = TranslationSource.objects.filter(
+        object_id=obj.translation_key, locale_id=obj.locale_id).first()
+    if source is None:
+        return ["(pas de traduction)"]
+    segments = StringSegment.objects.filter(source=source).annotate_translation(locale)
+    return [segment.string.data for segment in segments.select_related("string")
+            if not segment.translation]
+
+
+@transaction.atomic
+def portal_translations_ensure() -> None:
+    """Every page of the portal and every procedure category in each other content language,
+    with the English of the portal's own content (cms/content_en.py). What already has a
+    translation is left as editors made it; what the dictionary does not know is copied in
+    French, for an editor to translate."""
+    from .content_en import ENGLISH
+
+    default = portal_locales_ensure()
+    home = PortalHomePage.objects.filter(locale=default).first()
+    for locale in Locale.objects.exclude(pk=default.pk):
+        strings = ENGLISH if locale.language_code == "en" else {}
+        for category in ProcedureCategory.objects.filter(locale=default):
+            if not category.has_translation(locale):
+                object_translate(obj=category, locale=locale, strings=strings)
+        if home is None:
+            continue
+        for page in home.get_descendants(inclusive=True).specific():
+            translation = page.get_translation_or_none(locale)
+            if translation is None or translation.alias_of_id:
+                object_translate(obj=page, locale=locale, strings=strings)

@@ -1,4 +1,5 @@
-"""Branded error pages; under /api/ the same errors in the API's error shape."""
+"""Branded error pages (under /api/ the same errors in the API's error shape), and the
+language switcher."""
 
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
@@ -6,7 +7,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import set_language as django_set_language
+
+from .selectors import page_url_in_language
 
 
 def _api_error(request, status: int, code: str, message: str):
@@ -43,3 +47,17 @@ def favicon(request):
     if path is None:
         raise Http404
     return FileResponse(open(path, "rb"), content_type="image/png")  # noqa: SIM115 - closed by the response
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language (cookie, checks of the language and of `next`), landing on the
+    translation of the page the visitor was on: a translated page may have an address of its
+    own."""
+    url = page_url_in_language(page_id=request.POST.get("page"),
+                               language_code=request.POST.get("language", ""),
+                               user=request.user)
+    if url:
+        request.POST = request.POST.copy()
+        request.POST["next"] = url
+    return django_set_language(request)

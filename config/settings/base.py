@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    # Translated page trees (one per locale) edited in the admin: "Translate" on a page or a
+    # snippet, its strings side by side, "Sync translated pages" after the source changes.
+    "wagtail_localize",
+    "wagtail_localize.locales",  # the admin's Locales screen (instead of wagtail.locales)
     "wagtail.embeds",
     "wagtail.sites",
     "portal_api.accounts.wagtail_users.PortalUsersAppConfig",
@@ -295,7 +299,13 @@ UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get(
 # Wagtail
 WAGTAIL_SITE_NAME = "Atelier Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-WAGTAIL_I18N_ENABLED = False
+# One page tree per language (cms/services.py: portal_locales_ensure, page_translate). The
+# language is the one the visitor chose (LocaleMiddleware: the switcher's cookie, else the
+# browser), not a URL prefix: a translation keeps its page's slug, so /espace-client/... is
+# one address in both languages, served from the active language's tree (Wagtail routes
+# through the translation of the site's root), and the widgets' page links hold in both.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # plain ASCII URLs, easy to type and to share
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Documents live in the private storage and go through Wagtail's checked view, always as

@@ -96,11 +96,13 @@ STAFF_ROLES: dict[str, StaffRole] = {
         StaffRole(EDITOR, _("Rédaction"),
                   _("Pages du portail, procédures et documents."),
                   group="Rédaction",
-                  # The procedures' categories are a plain Wagtail snippet (cms.models): its
-                  # screens ask these model permissions.
+                  # The procedures' categories are a Wagtail snippet (cms.models): its screens
+                  # ask these model permissions; pages and snippets are translated with
+                  # wagtail-localize's « Traduire » (submit_translation).
                   permissions=(*_ADMIN_ACCESS, ("cms", "add_procedurecategory"),
                                ("cms", "change_procedurecategory"),
-                               ("cms", "view_procedurecategory")),
+                               ("cms", "view_procedurecategory"),
+                               ("wagtail_localize", "submit_translation")),
                   page_permissions=("add_page", "change_page", "publish_page"),
                   collection_permissions=(
                       ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"),

@@ -400,7 +400,10 @@ def staff_role_groups_ensure(*, apps=None) -> list:
     root_collection = Collection.objects.filter(depth=1).first()
 
     def permission(app_label: str, codename: str):
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        # None for one that a later migration creates (wagtail-localize's submit_translation):
+        # the run after `migrate` adds it.
+        return Permission.objects.filter(content_type__app_label=app_label,
+                                         codename=codename).first()
 
     groups = []
     for role in roles.STAFF_ROLES.values():
@@ -410,7 +413,7 @@ def staff_role_groups_ensure(*, apps=None) -> list:
         if role.all_permissions:
             group.permissions.add(*Permission.objects.all())
         else:
-            group.permissions.add(*(permission(*key) for key in role.permissions))
+            group.permissions.add(*filter(None, (permission(*key) for key in role.permissions)))
         if root_page is not None:
             for codename in role.page_permissions:
                 GroupPagePermission.objects.get_or_create(

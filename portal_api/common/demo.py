@@ -1051,11 +1051,8 @@ class _DemoBuilder:
         brand.discount_terms = "Pas d'escompte pour paiement anticipé."
         brand.legal_mentions = (f"<p>Atelier Services SAS au capital de 50 000 € – {brand.rcs} "
                                 f"– TVA {vat}.</p>")
-        brand.footer_links = [
-            ("link", {"label": "Mentions légales", "url": "/mentions-legales/"}),
-            ("link", {"label": "Nous contacter",
-                      "url": "mailto:service-client@atelier-services.fr"}),
-        ]
+        # The footer's link to the legal notice is a page link, set with the pages
+        # (cms/services.py, portal_content_ensure): shown in the visitor's language.
         brand.full_clean()
         brand.save()
 
@@ -1975,7 +1972,7 @@ def seed_demo(*, log: Log | None = None) -> bool:
             "Ces adresses existent déjà sans les données de démonstration : "
             + ", ".join(taken) + ". Utilisez une base vide (ou supprimez ces comptes)."
         )
-    from cms.services import portal_content_ensure
+    from cms.services import portal_content_ensure, portal_translations_ensure
 
     started = time.monotonic()
     # The demo's orders go through order_submit, which e-mails the staff and the buyer once
@@ -1993,6 +1990,8 @@ def seed_demo(*, log: Log | None = None) -> bool:
         _reference_index_update()
         log(f"  Index des références Wagtail : {time.monotonic() - started_index:.1f} s")
         portal_content_ensure()
+        # Every page, menu entry and procedure category also in English.
+        portal_translations_ensure()
     log(f"Données de démonstration créées en {time.monotonic() - started:.1f} s.")
     return True
 

@@ -264,6 +264,26 @@ class TestScenario:
         assert users.count() == len(emails) >= 12
         assert all(u.check_password(DEMO_PASSWORD) for u in users)
 
+    def test_every_page_and_category_is_in_english_too(self):
+        """The demo ships both languages: each French page and procedure category has its
+        English translation, with every string translated (cms/content_en.py)."""
+        from wagtail.models import Locale
+
+        from cms.models import ProcedureCategory
+        from cms.services import untranslated_strings
+
+        english = Locale.objects.get(language_code="en")
+        assert Locale.get_default().language_code == "fr"
+        french = [*Page.objects.filter(locale__language_code="fr", depth__gt=1).specific(),
+                  *ProcedureCategory.objects.filter(locale__language_code="fr")]
+        assert len(french) > 30
+        for obj in french:
+            translated = obj.get_translation_or_none(english)
+            assert translated is not None, obj
+            assert untranslated_strings(obj=obj, locale=english) == [], obj
+        assert Page.objects.filter(locale=english, live=True).count() == sum(
+            isinstance(obj, Page) for obj in french)
+
     def test_logins_land_where_the_table_says(self, client):
         landings = {login.email: login.landing for login in demo_logins()}
         assert landings[ADMIN] == "/admin/"
