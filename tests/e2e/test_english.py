@@ -62,8 +62,11 @@ def test_the_list_holds_the_reported_strings():
 
 
 # Business data, not UI: article and equipment labels ("Unité extérieure…"), the catalogue's
-# "Sécurité" family, the stored titles of GED documents ("Facture FA-…").
-DATA = {"/espace-client/catalogue/": {"Sécurité"}, "/espace-client/documents/": {"Facture"}}
+# "Sécurité" family, the stored titles of the documents ("Facture FA-…", "Contrat CT-…",
+# "Commande CO-…"), on the documents list and in the dashboard's feed.
+STORED_TITLES = {"Facture", "Contrat", "Commande"}
+DATA = {"/espace-client/catalogue/": {"Sécurité"}, "/espace-client/documents/": STORED_TITLES,
+        "/espace-client/": STORED_TITLES}
 DATA_EVERYWHERE = {"Unité"}
 
 
